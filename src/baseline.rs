@@ -1,0 +1,1117 @@
+//! Reading a baseline of staff in post (CSV or Parquet ESR extract) into clean cell totals.
+//!
+//! An ESR extract carries many more columns than the model needs and one row per
+//! organisation (or even per assignment). [`Baseline::load`] finds the columns it needs by
+//! name, in any of their usual spellings, checks every value it reads, and sums the rows
+//! of each (role, band, region) cell. Any bad value is reported with the file, the line
+//! (CSV, counting the header as line 1) or row (Parquet), the column and the text found.
+use crate::band::{BAND_HELP, Band};
+use crate::error::{Error, Result};
+use polars::prelude::{AnyValue, Column, CsvReadOptions, DataFrame, DataType, ParquetReader, PolarsError, SerReader};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// The region every row belongs to when the baseline has no region column.
+pub const DEFAULT_REGION: &str = "England";
+
+/// FTE may exceed headcount by this much per head (rounding in the extract) before it is
+/// refused.
+pub const FTE_ROUNDING_PER_HEAD: f64 = 0.01;
+
+/// Staff in post of one (role, band, region), summed over the extract's rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaselineRow {
+    /// Role name as written in the extract (trimmed).
+    pub role: String,
+    /// AfC band.
+    pub band: Band,
+    /// Region, or [`DEFAULT_REGION`].
+    pub region: String,
+    /// Headcount (a whole number).
+    pub headcount: f64,
+    /// FTE (equal to headcount where the extract has no FTE column).
+    pub fte: f64,
+    /// Funded establishment in FTE, where the extract has that column.
+    pub establishment_fte: Option<f64>,
+}
+
+/// A baseline: one row per (role, band, region), sorted by role, band, region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Baseline {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The cell totals.
+    pub rows: Vec<BaselineRow>,
+    /// Whether the extract had a region column.
+    pub has_region: bool,
+    /// Whether the extract had an FTE column.
+    pub has_fte: bool,
+    /// Whether the extract had an `establishment_fte` column.
+    pub has_establishment: bool,
+}
+
+impl Baseline {
+    /// Reads a CSV or Parquet extract.
+    ///
+    /// Parquet is chosen by the extension `.parquet` or `.pq` (or the Parquet magic bytes);
+    /// anything else must be UTF-8 CSV text with a header row (a byte-order mark and
+    /// Windows line endings are fine; a tab, semicolon or pipe separator is recognised
+    /// from the header line; blank lines before the header are skipped). The columns are
+    /// found by name, ignoring case, spaces, underscores and hyphens: role (`role`,
+    /// `job role`, `specialism`), band (`band`, `afc band`, `pay band`), optional region
+    /// (`region`, `nhse region`, `region name`), headcount (`headcount`, `head count`,
+    /// `staff in post`), optional FTE (`fte`, `wte`) and optional establishment
+    /// (`establishment_fte`, `establishment`). Other columns are ignored, and so are rows
+    /// that are blank in every column. Rows of the same cell are summed.
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let parquet = matches!(extension.as_deref(), Some("parquet" | "pq"));
+        if parquet || bytes.starts_with(PARQUET_MAGIC) {
+            let frame = read_parquet(path, bytes)?;
+            return read_frame(path, &frame, Source::Parquet);
+        }
+        let text = check_text(path, &bytes)?;
+        let (text, first_line) = skip_blank_lines(text);
+        let separator = sniff_separator(text);
+        let frame = read_csv(path, text, first_line, separator)?;
+        read_frame(path, &frame, Source::Csv { text, first_line })
+    }
+
+    /// Builds a baseline from rows already in memory (summing rows of the same cell).
+    ///
+    /// The rows come out sorted by role, band, region, as from [`Baseline::load`].
+    /// `has_region` and `has_fte` are set (change them afterwards if the rows were made
+    /// up without those columns); `has_establishment` is set when any row carries an
+    /// establishment.
+    pub fn from_rows(path: impl Into<PathBuf>, rows: Vec<BaselineRow>) -> Baseline {
+        let has_establishment = rows.iter().any(|r| r.establishment_fte.is_some());
+        let mut cells: BTreeMap<(String, Band, String), Totals> = BTreeMap::new();
+        for row in rows {
+            cells.entry((row.role, row.band, row.region)).or_default().add(
+                row.headcount,
+                row.fte,
+                row.establishment_fte,
+            );
+        }
+        let rows = cells.into_iter().map(|((role, band, region), t)| t.into_row(role, band, region)).collect();
+        Baseline { path: path.into(), has_region: true, has_fte: true, has_establishment, rows }
+    }
+
+    /// Total headcount over every cell.
+    pub fn total_headcount(&self) -> f64 {
+        self.rows.iter().map(|r| r.headcount).sum()
+    }
+
+    /// Total FTE over every cell.
+    pub fn total_fte(&self) -> f64 {
+        self.rows.iter().map(|r| r.fte).sum()
+    }
+
+    /// Total funded establishment in FTE, or `None` when the baseline has none.
+    pub fn total_establishment_fte(&self) -> Option<f64> {
+        self.has_establishment.then(|| self.rows.iter().filter_map(|r| r.establishment_fte).sum())
+    }
+
+    /// The distinct roles, in sorted order.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = self.rows.iter().map(|r| r.role.as_str()).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        roles
+    }
+
+    /// The distinct regions, in sorted order.
+    pub fn regions(&self) -> Vec<&str> {
+        let mut regions: Vec<&str> = self.rows.iter().map(|r| r.region.as_str()).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        regions
+    }
+
+    /// The row of one cell, if the baseline has it.
+    pub fn get(&self, role: &str, band: Band, region: &str) -> Option<&BaselineRow> {
+        self.rows
+            .binary_search_by(|r| (r.role.as_str(), r.band, r.region.as_str()).cmp(&(role, band, region)))
+            .ok()
+            .map(|i| &self.rows[i])
+    }
+}
+
+/// The sums of one cell.
+#[derive(Default)]
+struct Totals {
+    headcount: f64,
+    fte: f64,
+    establishment_fte: Option<f64>,
+}
+
+impl Totals {
+    fn add(&mut self, headcount: f64, fte: f64, establishment_fte: Option<f64>) {
+        self.headcount += headcount;
+        self.fte += fte;
+        if let Some(e) = establishment_fte {
+            *self.establishment_fte.get_or_insert(0.0) += e;
+        }
+    }
+
+    fn into_row(self, role: String, band: Band, region: String) -> BaselineRow {
+        BaselineRow {
+            role,
+            band,
+            region,
+            headcount: self.headcount,
+            fte: self.fte,
+            establishment_fte: self.establishment_fte,
+        }
+    }
+}
+
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One column the baseline reads: its name in messages, its accepted spellings
+/// (lower case, words separated by one space) and whether it must be present.
+struct Wanted {
+    name: &'static str,
+    spellings: &'static [&'static str],
+    required: bool,
+}
+
+const ROLE: usize = 0;
+const BAND: usize = 1;
+const REGION: usize = 2;
+const HEADCOUNT: usize = 3;
+const FTE: usize = 4;
+const ESTABLISHMENT: usize = 5;
+
+const WANTED: [Wanted; 6] = [
+    Wanted { name: "role", spellings: &["role", "job role", "specialism"], required: true },
+    Wanted { name: "band", spellings: &["band", "afc band", "pay band", "agenda for change band"], required: true },
+    Wanted {
+        name: "region",
+        spellings: &["region", "nhse region", "region name", "nhse region name"],
+        required: false,
+    },
+    Wanted { name: "headcount", spellings: &["headcount", "head count", "staff in post"], required: true },
+    Wanted {
+        name: "fte",
+        spellings: &["fte", "wte", "full time equivalent", "whole time equivalent"],
+        required: false,
+    },
+    Wanted { name: "establishment_fte", spellings: &["establishment fte", "establishment"], required: false },
+];
+
+/// A header as compared with the spellings: no byte-order mark, lower case, words
+/// (split on spaces, underscores and hyphens) joined by one space.
+fn normalise_header(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Where the frame came from, to name the place of a bad value.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// CSV text from the header on, to count file lines in, and the file line of the
+    /// header (1 unless blank lines come first).
+    Csv { text: &'a [u8], first_line: usize },
+    /// A Parquet file: rows are counted from 1.
+    Parquet,
+}
+
+impl Source<'_> {
+    /// The place of the header.
+    fn header(self) -> String {
+        match self {
+            Source::Csv { first_line, .. } => format!("line {first_line}"),
+            Source::Parquet => "columns".to_string(),
+        }
+    }
+
+    /// The place of data row `row` (0-based in the frame): its 1-based file line for CSV
+    /// (the header is line 1), or `row N` (1-based) for Parquet.
+    fn row(self, row: usize) -> String {
+        match self {
+            Source::Csv { text, first_line } => match record_line(text, row + 1) {
+                Some(line) => format!("line {}", line + first_line - 1),
+                None => format!("data row {}", row + 1),
+            },
+            Source::Parquet => format!("row {}", row + 1),
+        }
+    }
+
+    /// The place of one cell.
+    fn cell(self, row: usize, column: usize) -> String {
+        format!("{}, column {}", self.row(row), WANTED[column].name)
+    }
+}
+
+/// The 1-based file line on which CSV record `record` starts (record 0 is the header).
+/// Records end at line feeds outside double quotes, as the CSV reader splits them.
+/// Only used on the error path.
+fn record_line(text: &[u8], record: usize) -> Option<usize> {
+    let mut line = 1;
+    let mut current = 0;
+    let mut quoted = false;
+    for (i, &b) in text.iter().enumerate() {
+        if current == record {
+            return Some(line);
+        }
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' => {
+                line += 1;
+                if !quoted {
+                    current += 1;
+                    if current == record && i + 1 == text.len() {
+                        return None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (current == record).then_some(line)
+}
+
+/// The first CSV record with more fields than the header, as (1-based line, fields,
+/// header fields). Only used to explain a parse failure.
+fn first_ragged_line(text: &[u8], separator: u8) -> Option<(usize, usize, usize)> {
+    let mut line = 1;
+    let mut record_start_line = 1;
+    let mut fields = 1;
+    let mut header_fields = None;
+    let mut quoted = false;
+    for &b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' => {
+                line += 1;
+                if !quoted {
+                    match header_fields {
+                        None => header_fields = Some(fields),
+                        Some(h) if fields > h => return Some((record_start_line, fields, h)),
+                        Some(_) => {}
+                    }
+                    fields = 1;
+                    record_start_line = line;
+                }
+            }
+            b if b == separator && !quoted => fields += 1,
+            _ => {}
+        }
+    }
+    match header_fields {
+        Some(h) if fields > h => Some((record_start_line, fields, h)),
+        _ => None,
+    }
+}
+
+/// The text from its first non-blank line on, and that line's 1-based number.
+fn skip_blank_lines(text: &[u8]) -> (&[u8], usize) {
+    let mut start = 0;
+    let mut line = 1;
+    while let Some(end) = text[start..].iter().position(|&b| b == b'\n') {
+        if !text[start..start + end].iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+        start += end + 1;
+        line += 1;
+    }
+    (&text[start..], line)
+}
+
+/// Checks that the bytes are UTF-8 CSV text and returns them without a byte-order mark.
+fn check_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [u8]> {
+    const NOT_CSV: &str = "does not look like a CSV with a header row";
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Error::input(path, "", "is UTF-16 text; save the extract as CSV UTF-8 (comma delimited)"));
+    }
+    let text = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::input(
+            path,
+            "",
+            "the file is empty; expected a header row naming at least the columns role, band and headcount, then one row per (role, band[, region])",
+        ));
+    }
+    if text.starts_with(b"PK\x03\x04") {
+        return Err(Error::input(
+            path,
+            "",
+            format!("{NOT_CSV}: it is a zip archive or Excel workbook; save it as CSV UTF-8"),
+        ));
+    }
+    let sample = &text[..text.len().min(8192)];
+    let controls =
+        sample.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f).count();
+    if sample.contains(&0) || controls * 100 > sample.len() {
+        return Err(Error::input(path, "", format!("{NOT_CSV}: it holds binary data")));
+    }
+    if let Err(e) = std::str::from_utf8(text) {
+        let line = 1 + text[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        return Err(Error::input(path, format!("line {line}"), "is not UTF-8 text; save the extract as CSV UTF-8"));
+    }
+    Ok(text)
+}
+
+/// The field separator: whichever of comma, tab, semicolon and pipe appears most often
+/// (outside quotes) in the header line; comma when none does.
+fn sniff_separator(text: &[u8]) -> u8 {
+    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0), (b'|', 0)];
+    let mut quoted = false;
+    for &b in &text[..end] {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (sep, n) in counts.iter_mut() {
+                if b == *sep {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    let mut best = counts[0];
+    for c in &counts[1..] {
+        if c.1 > best.1 {
+            best = *c;
+        }
+    }
+    best.0
+}
+
+/// Reads CSV text (every column as a string).
+fn read_csv(path: &Path, text: &[u8], first_line: usize, separator: u8) -> Result<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_raise_if_empty(false)
+        .map_parse_options(|p| p.with_separator(separator))
+        .into_reader_with_file_handle(Cursor::new(text))
+        .finish()
+        .map_err(|e| {
+            if let Some((line, fields, header)) = first_ragged_line(text, separator) {
+                Error::input(
+                    path,
+                    format!("line {}", line + first_line - 1),
+                    format!(
+                        "has {fields} fields but the header has {header}; a value holding the separator must be in double quotes"
+                    ),
+                )
+            } else {
+                Error::input(path, "", format!("could not be read as CSV: {}", one_line(&e)))
+            }
+        })
+}
+
+/// Reads a Parquet file held in memory.
+fn read_parquet(path: &Path, bytes: Vec<u8>) -> Result<DataFrame> {
+    ParquetReader::new(Cursor::new(bytes))
+        .finish()
+        .map_err(|e| Error::input(path, "", format!("could not be read as Parquet: {}", one_line(&e))))
+}
+
+/// The first line of a polars error.
+fn one_line(e: &PolarsError) -> String {
+    e.to_string().lines().next().unwrap_or_default().trim().to_string()
+}
+
+/// A list of names for messages: `a`, `b`, `c`.
+fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Finds, for each wanted column, the frame column holding it.
+fn match_columns(path: &Path, frame: &DataFrame, source: Source) -> Result<[Option<usize>; WANTED.len()]> {
+    let names: Vec<&str> = frame.columns().iter().map(|c| c.name().as_str()).collect();
+    let mut found = [None; WANTED.len()];
+    for (j, name) in names.iter().enumerate() {
+        let norm = normalise_header(name);
+        for (k, wanted) in WANTED.iter().enumerate() {
+            if wanted.spellings.contains(&norm.as_str()) {
+                if let Some(earlier) = found[k] {
+                    return Err(Error::input(
+                        path,
+                        source.header(),
+                        format!(
+                            "columns `{}` and `{name}` both look like the {} column; keep one",
+                            names[earlier], wanted.name
+                        ),
+                    ));
+                }
+                found[k] = Some(j);
+            }
+        }
+    }
+    if let (Source::Csv { .. }, [only]) = (source, names.as_slice())
+        && found.iter().all(Option::is_none)
+    {
+        return Err(Error::input(
+            path,
+            "",
+            format!(
+                "does not look like a CSV with a header row: it reads as one column headed `{}`; expected comma-separated columns including role, band and headcount",
+                only.trim()
+            ),
+        ));
+    }
+    for (k, wanted) in WANTED.iter().enumerate() {
+        if wanted.required && found[k].is_none() {
+            return Err(Error::input(
+                path,
+                source.header(),
+                format!(
+                    "no {} column (expected one headed {}; case, spaces, underscores and hyphens do not matter); columns found: {}",
+                    wanted.name,
+                    quoted_list(wanted.spellings.iter().copied()),
+                    quoted_list(names.iter().map(|n| n.trim())),
+                ),
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// Whether every column of the frame is null or blank on `row`.
+fn row_is_blank(frame: &DataFrame, row: usize) -> bool {
+    frame.columns().iter().all(|c| match c.get(row) {
+        Ok(AnyValue::Null) => true,
+        Ok(AnyValue::String(s)) => s.trim().is_empty(),
+        Ok(AnyValue::StringOwned(s)) => s.trim().is_empty(),
+        _ => false,
+    })
+}
+
+/// What a headcount must be, for messages.
+const HEADCOUNT_HELP: &str = "expected a whole number of people, 0 or more";
+/// What an FTE must be, for messages.
+const FTE_HELP: &str = "expected a number of FTE, 0 or more and at most the headcount";
+/// What an establishment must be, for messages.
+const ESTABLISHMENT_HELP: &str = "expected the funded establishment in FTE, 0 or more";
+
+/// Reads a number, refusing anything that is not finite.
+fn parse_number(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Validates every row of the frame and sums the cells.
+fn read_frame(path: &Path, frame: &DataFrame, source: Source) -> Result<Baseline> {
+    let found = match_columns(path, frame, source)?;
+    if frame.height() == 0 {
+        return Err(Error::input(
+            path,
+            "",
+            "has a header row but no data rows; expected one row per (role, band[, region])",
+        ));
+    }
+    // Every wanted column as text, so that bad values can be quoted as written.
+    let mut text_columns: [Option<Column>; WANTED.len()] = Default::default();
+    for (k, index) in found.iter().enumerate() {
+        if let Some(j) = *index {
+            let column = &frame.columns()[j];
+            let text = if column.dtype() == &DataType::String {
+                column.clone()
+            } else {
+                column.cast(&DataType::String).map_err(|e| {
+                    Error::input(
+                        path,
+                        source.header(),
+                        format!(
+                            "column `{}` (type {}) cannot be read as the {} column: {}",
+                            column.name(),
+                            column.dtype(),
+                            WANTED[k].name,
+                            one_line(&e)
+                        ),
+                    )
+                })?
+            };
+            text_columns[k] = Some(text);
+        }
+    }
+    let mut cells: [Vec<Option<&str>>; WANTED.len()] = Default::default();
+    for (k, column) in text_columns.iter().enumerate() {
+        if let Some(column) = column {
+            let strings = column.str().map_err(|e| Error::input(path, source.header(), one_line(&e)))?;
+            cells[k] = strings.iter().collect();
+        }
+    }
+    let has = |k: usize| found[k].is_some();
+    let (has_region, has_fte, has_establishment) = (has(REGION), has(FTE), has(ESTABLISHMENT));
+
+    let mut bands: HashMap<&str, Option<Band>> = HashMap::new();
+    let mut totals: HashMap<(&str, Band, &str), Totals> = HashMap::new();
+    let mut rows_read = 0usize;
+    for row in 0..frame.height() {
+        let cell = |k: usize| -> Option<&str> {
+            cells[k].get(row).copied().flatten().map(str::trim).filter(|s| !s.is_empty())
+        };
+        let present = |k: usize| found[k].is_some();
+        if (0..WANTED.len()).all(|k| !present(k) || cell(k).is_none()) && row_is_blank(frame, row) {
+            continue;
+        }
+        let blank = |k: usize, help: &str| {
+            Error::input(path, source.cell(row, k), format!("{} is blank; {help}", WANTED[k].name))
+        };
+
+        let role = cell(ROLE).ok_or_else(|| blank(ROLE, "expected a role name"))?;
+
+        let band_text = cell(BAND).ok_or_else(|| blank(BAND, &format!("expected {BAND_HELP}")))?;
+        let band = *bands.entry(band_text).or_insert_with(|| Band::parse(band_text));
+        let band = band.ok_or_else(|| {
+            Error::input(path, source.cell(row, BAND), format!("found `{band_text}`; expected {BAND_HELP}"))
+        })?;
+
+        let region = if has_region {
+            cell(REGION).ok_or_else(|| blank(REGION, "expected a region name"))?
+        } else {
+            DEFAULT_REGION
+        };
+
+        let headcount_text = cell(HEADCOUNT).ok_or_else(|| blank(HEADCOUNT, HEADCOUNT_HELP))?;
+        let bad_headcount = |what: &str| {
+            Error::input(
+                path,
+                source.cell(row, HEADCOUNT),
+                format!("headcount `{headcount_text}` {what}; {HEADCOUNT_HELP}"),
+            )
+        };
+        let headcount = parse_number(headcount_text).ok_or_else(|| bad_headcount("is not a number"))?;
+        if headcount < 0.0 {
+            return Err(bad_headcount("is negative"));
+        }
+        if headcount.fract() != 0.0 {
+            return Err(bad_headcount("is not a whole number"));
+        }
+
+        let fte = if has_fte {
+            let text = cell(FTE).ok_or_else(|| blank(FTE, FTE_HELP))?;
+            let bad =
+                |what: &str| Error::input(path, source.cell(row, FTE), format!("fte `{text}` {what}; {FTE_HELP}"));
+            let fte = parse_number(text).ok_or_else(|| bad("is not a number"))?;
+            if fte < 0.0 {
+                return Err(bad("is negative"));
+            }
+            if fte > headcount * (1.0 + FTE_ROUNDING_PER_HEAD) + 1e-9 {
+                return Err(Error::input(
+                    path,
+                    source.cell(row, FTE),
+                    format!(
+                        "fte {text} > headcount {headcount_text}; FTE can exceed headcount only by rounding ({FTE_ROUNDING_PER_HEAD} per head)"
+                    ),
+                ));
+            }
+            fte
+        } else {
+            headcount
+        };
+
+        let establishment_fte = if has_establishment {
+            let text = cell(ESTABLISHMENT).ok_or_else(|| blank(ESTABLISHMENT, ESTABLISHMENT_HELP))?;
+            let bad = |what: &str| {
+                Error::input(
+                    path,
+                    source.cell(row, ESTABLISHMENT),
+                    format!("establishment_fte `{text}` {what}; {ESTABLISHMENT_HELP}"),
+                )
+            };
+            let establishment = parse_number(text).ok_or_else(|| bad("is not a number"))?;
+            if establishment < 0.0 {
+                return Err(bad("is negative"));
+            }
+            Some(establishment)
+        } else {
+            None
+        };
+
+        totals.entry((role, band, region)).or_default().add(headcount, fte, establishment_fte);
+        rows_read += 1;
+    }
+    if rows_read == 0 {
+        return Err(Error::input(
+            path,
+            "",
+            "has a header row but no data rows; expected one row per (role, band[, region])",
+        ));
+    }
+    let mut rows: Vec<BaselineRow> = totals
+        .into_iter()
+        .map(|((role, band, region), t)| t.into_row(role.to_string(), band, region.to_string()))
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.role.as_str(), a.band, a.region.as_str()).cmp(&(b.role.as_str(), b.band, b.region.as_str()))
+    });
+    Ok(Baseline { path: path.to_path_buf(), rows, has_region, has_fte, has_establishment })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{NamedFrom, ParquetWriter, Series};
+    use std::fs;
+
+    /// Writes `bytes` to `name` in a fresh temporary folder and loads it.
+    fn load_bytes(name: &str, bytes: &[u8]) -> (tempfile::TempDir, Result<Baseline>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let result = Baseline::load(&path);
+        (dir, result)
+    }
+
+    /// Loads `text` from `name` and returns the error message, which must be an input error
+    /// naming the file.
+    fn input_error(name: &str, text: &str) -> String {
+        let (_dir, result) = load_bytes(name, text.as_bytes());
+        let err = result.expect_err("the file should be refused");
+        assert!(matches!(err, Error::Input { .. }), "{err:?}");
+        assert_eq!(err.exit_code(), 2);
+        let message = err.to_string();
+        assert!(message.contains(name), "no file name in: {message}");
+        message
+    }
+
+    fn assert_has(message: &str, parts: &[&str]) {
+        for part in parts {
+            assert!(message.contains(part), "`{part}` missing from: {message}");
+        }
+    }
+
+    fn row(role: &str, band: Band, region: &str, hc: f64, fte: f64, est: Option<f64>) -> BaselineRow {
+        BaselineRow {
+            role: role.to_string(),
+            band,
+            region: region.to_string(),
+            headcount: hc,
+            fte,
+            establishment_fte: est,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    /// An ESR-like extract: byte-order mark, CRLF, extra columns, odd header case and
+    /// spacing, band spellings, several organisations per cell, quoted fields.
+    const ESR: &str = "\u{feff}Org Code, Organisation Name ,Staff Group,Job_Role,AfC Band, NHSE Region ,Occupation Code,Staff in Post,WTE,Establishment_FTE\r\n\
+        RXX,\"Trust A, Foundation\",Admin,Data Analyst,Band 5,London,G1A,10,9.5,11\r\n\
+        RYY,Trust B,Admin,Data Analyst,5,London,G1A,4,3.5,4\r\n\
+        RZZ,Trust C,Admin, Data Analyst ,Band 8 - Range A,London,G1A,2,2,3\r\n\
+        RXX,Trust A,Admin,Data Analyst,8A,London,G1A,1,1,1\r\n\
+        RQQ,Trust D,Admin,Data Analyst,AfC Band 8a,North West,G1A,3,2.8,3.5\r\n\
+        RQQ,Trust D,Admin,Clinical Coder,Band 4,North West,G1A,7,6.2,8\r\n\
+        RPP,Trust E,Admin,Clinical Coder,4,North West,G1A,5,5,5\r\n";
+
+    fn esr_expected() -> Vec<BaselineRow> {
+        vec![
+            row("Clinical Coder", Band::B4, "North West", 12.0, 11.2, Some(13.0)),
+            row("Data Analyst", Band::B5, "London", 14.0, 13.0, Some(15.0)),
+            row("Data Analyst", Band::B8a, "London", 3.0, 3.0, Some(4.0)),
+            row("Data Analyst", Band::B8a, "North West", 3.0, 2.8, Some(3.5)),
+        ]
+    }
+
+    fn assert_rows(got: &[BaselineRow], want: &[BaselineRow]) {
+        assert_eq!(got.len(), want.len(), "{got:#?}");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!((&g.role, g.band, &g.region), (&w.role, w.band, &w.region));
+            assert!(close(g.headcount, w.headcount), "{g:?} vs {w:?}");
+            assert!(close(g.fte, w.fte), "{g:?} vs {w:?}");
+            match (g.establishment_fte, w.establishment_fte) {
+                (Some(a), Some(b)) => assert!(close(a, b), "{g:?} vs {w:?}"),
+                (a, b) => assert_eq!(a, b),
+            }
+        }
+    }
+
+    #[test]
+    fn esr_csv_with_bom_crlf_and_extra_columns_sums_each_cell() {
+        let (_dir, result) = load_bytes("esr.csv", ESR.as_bytes());
+        let baseline = result.unwrap();
+        assert!(baseline.has_region && baseline.has_fte && baseline.has_establishment);
+        assert_rows(&baseline.rows, &esr_expected());
+        assert_eq!(baseline.total_headcount(), 32.0);
+        assert!(close(baseline.total_fte(), 30.0));
+        assert!(close(baseline.total_establishment_fte().unwrap(), 35.5));
+        assert_eq!(baseline.roles(), ["Clinical Coder", "Data Analyst"]);
+        assert_eq!(baseline.regions(), ["London", "North West"]);
+        let cell = baseline.get("Data Analyst", Band::B5, "London").unwrap();
+        assert_eq!(cell.headcount, 14.0);
+        assert!(baseline.get("Data Analyst", Band::B6, "London").is_none());
+        assert!(baseline.path.ends_with("esr.csv"));
+    }
+
+    #[test]
+    fn no_region_column_puts_every_row_in_england_and_fte_defaults_to_headcount() {
+        let text = "job role,pay band,head count\nData Engineer,6,3\nData Engineer,Band 6,2\nArchitect,8b,1\n";
+        let (_dir, result) = load_bytes("national.txt", text.as_bytes());
+        let baseline = result.unwrap();
+        assert!(!baseline.has_region && !baseline.has_fte && !baseline.has_establishment);
+        assert_eq!(
+            baseline.rows,
+            vec![
+                row("Architect", Band::B8b, DEFAULT_REGION, 1.0, 1.0, None),
+                row("Data Engineer", Band::B6, DEFAULT_REGION, 5.0, 5.0, None),
+            ]
+        );
+        assert_eq!(baseline.regions(), ["England"]);
+        assert_eq!(baseline.total_establishment_fte(), None);
+    }
+
+    #[test]
+    fn other_extensions_are_sniffed_and_other_separators_recognised() {
+        let text = "Specialism;Band;Region;Headcount;FTE\nCyber Security;7;Midlands;4;3,5\n";
+        // "3,5" is not a number: decimal commas are refused, not misread.
+        let message = input_error("semicolons.dat", text);
+        assert_has(&message, &["line 2, column fte", "`3,5`"]);
+        let text = "Specialism\tBand\tRegion\tHeadcount\tFTE\nCyber Security\t7\tMidlands\t4\t3.5\n";
+        let (_dir, result) = load_bytes("tabs.tsv", text.as_bytes());
+        assert_eq!(result.unwrap().rows, vec![row("Cyber Security", Band::B7, "Midlands", 4.0, 3.5, None)]);
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_later_lines_keep_their_numbers() {
+        let text = "role,band,headcount\r\nA,5,1\r\n\r\n,,\r\nA,5,2\r\n\r\n\r\n";
+        let (_dir, result) = load_bytes("blanks.csv", text.as_bytes());
+        assert_eq!(result.unwrap().rows, vec![row("A", Band::B5, DEFAULT_REGION, 3.0, 3.0, None)]);
+        let text = "role,band,headcount\nA,5,1\n\nA,5,x\n";
+        assert_has(&input_error("gap.csv", text), &["line 4, column headcount", "`x`"]);
+    }
+
+    #[test]
+    fn blank_lines_before_the_header_are_skipped() {
+        let text = "\u{feff}\r\n\r\nFull-Time Equivalent,Role,Band,Headcount\r\n1,A,5,1\r\n2,A,5,x\r\n";
+        let message = input_error("late_header.csv", text);
+        assert_has(&message, &["line 5, column headcount", "`x`"]);
+        let text = "\n\nrole,band\nA,5\n";
+        assert_has(&input_error("late_header2.csv", text), &["line 3", "no headcount column"]);
+        let text = "\nrole,band,headcount\nA,5,1\nA,5,1,1\n";
+        assert_has(&input_error("late_ragged.csv", text), &["line 4", "4 fields"]);
+        let text = "\n\nrole,band,headcount,wte\nA,5,2,1.5\n";
+        let (_dir, result) = load_bytes("late_ok.csv", text.as_bytes());
+        assert_eq!(result.unwrap().total_fte(), 1.5);
+    }
+
+    #[test]
+    fn line_numbers_count_file_lines_inside_quoted_values() {
+        let text = "role,band,headcount,note\nA,5,1,\"two\nlines\"\nB,12,1,x\n";
+        let message = input_error("quoted.csv", text);
+        assert_has(&message, &["line 4, column band", "`12`"]);
+    }
+
+    #[test]
+    fn parquet_round_trip_matches_the_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let roles = [
+            "Data Analyst",
+            "Data Analyst",
+            " Data Analyst ",
+            "Data Analyst",
+            "Data Analyst",
+            "Clinical Coder",
+            "Clinical Coder",
+        ];
+        let bands = ["Band 5", "5", "Band 8 - Range A", "8A", "AfC Band 8a", "Band 4", "4"];
+        let regions = ["London", "London", "London", "London", "North West", "North West", "North West"];
+        let columns = vec![
+            Series::new("Org Code".into(), ["RXX", "RYY", "RZZ", "RXX", "RQQ", "RQQ", "RPP"]).into(),
+            Series::new("Job Role".into(), roles).into(),
+            Series::new("AFC_BAND".into(), bands).into(),
+            Series::new("nhse region".into(), regions).into(),
+            Series::new("Headcount".into(), [10i64, 4, 2, 1, 3, 7, 5]).into(),
+            Series::new("fte".into(), [9.5, 3.5, 2.0, 1.0, 2.8, 6.2, 5.0]).into(),
+            Series::new("establishment".into(), [11.0, 4.0, 3.0, 1.0, 3.5, 8.0, 5.0]).into(),
+        ];
+        let mut frame = DataFrame::new_infer_height(columns).unwrap();
+        for name in ["esr.parquet", "esr.PQ", "esr_parquet_bytes.bin"] {
+            let path = dir.path().join(name);
+            ParquetWriter::new(fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
+            let from_parquet = Baseline::load(&path).unwrap();
+            assert!(from_parquet.has_region && from_parquet.has_fte && from_parquet.has_establishment);
+            assert_rows(&from_parquet.rows, &esr_expected());
+        }
+        let csv = dir.path().join("esr.csv");
+        fs::write(&csv, ESR).unwrap();
+        let from_csv = Baseline::load(&csv).unwrap();
+        let from_parquet = Baseline::load(&dir.path().join("esr.parquet")).unwrap();
+        assert_rows(&from_parquet.rows, &from_csv.rows);
+    }
+
+    #[test]
+    fn parquet_errors_name_the_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.parquet");
+        let columns = vec![
+            Series::new("role".into(), ["A", "B"]).into(),
+            Series::new("band".into(), ["5", "5"]).into(),
+            Series::new("headcount".into(), [3.0, 2.5]).into(),
+        ];
+        let mut frame = DataFrame::new_infer_height(columns).unwrap();
+        ParquetWriter::new(fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
+        let message = Baseline::load(&path).unwrap_err().to_string();
+        assert_has(&message, &["bad.parquet", "row 2, column headcount", "2.5", "whole number"]);
+
+        let path = dir.path().join("nulls.parquet");
+        let columns = vec![
+            Series::new("role".into(), [Some("A"), None]).into(),
+            Series::new("band".into(), ["5", "5"]).into(),
+            Series::new("headcount".into(), [3i64, 2]).into(),
+        ];
+        let mut frame = DataFrame::new_infer_height(columns).unwrap();
+        ParquetWriter::new(fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
+        let message = Baseline::load(&path).unwrap_err().to_string();
+        assert_has(&message, &["nulls.parquet", "row 2, column role", "blank"]);
+
+        let path = dir.path().join("garbage.parquet");
+        fs::write(&path, b"role,band,headcount\nA,5,1\n").unwrap();
+        let message = Baseline::load(&path).unwrap_err().to_string();
+        assert_has(&message, &["garbage.parquet", "could not be read as Parquet"]);
+    }
+
+    #[test]
+    fn unknown_band_is_refused() {
+        let text = "role,band,headcount\nA,5,1\nA,Band 12,2\n";
+        let message = input_error("band.csv", text);
+        assert_has(&message, &["line 3, column band", "`Band 12`", BAND_HELP]);
+    }
+
+    #[test]
+    fn negative_headcount_is_refused() {
+        let text = "role,band,headcount\nA,5,1\nA,6,-2\n";
+        let message = input_error("negative.csv", text);
+        assert_has(&message, &["line 3, column headcount", "`-2`", "negative"]);
+    }
+
+    #[test]
+    fn non_numeric_headcount_is_refused() {
+        let text = "role,band,headcount\nA,5,1\nA,6,twelve\n";
+        let message = input_error("words.csv", text);
+        assert_has(&message, &["line 3, column headcount", "`twelve`", "not a number"]);
+        let text = "role,band,headcount\nA,5,1\nA,6,NaN\n";
+        assert_has(&input_error("nan.csv", text), &["line 3", "`NaN`", "not a number"]);
+    }
+
+    #[test]
+    fn fractional_headcount_is_refused() {
+        let text = "role,band,headcount\nA,5,1.0\nA,6,2.5\n";
+        let message = input_error("fraction.csv", text);
+        assert_has(&message, &["line 3, column headcount", "`2.5`", "whole number"]);
+    }
+
+    #[test]
+    fn blank_headcount_is_refused() {
+        let text = "role,band,headcount,org\nA,5,1,x\nA,6,,y\n";
+        let message = input_error("blank_hc.csv", text);
+        assert_has(&message, &["line 3, column headcount", "blank"]);
+    }
+
+    #[test]
+    fn negative_fte_is_refused() {
+        let text = "role,band,headcount,fte\nA,5,1,1\nA,6,2,-0.5\n";
+        let message = input_error("negative_fte.csv", text);
+        assert_has(&message, &["line 3, column fte", "`-0.5`", "negative"]);
+    }
+
+    #[test]
+    fn non_numeric_fte_is_refused() {
+        let text = "role,band,headcount,fte\nA,5,1,1\nA,6,2,n/a\n";
+        let message = input_error("fte_words.csv", text);
+        assert_has(&message, &["line 3, column fte", "`n/a`", "not a number"]);
+    }
+
+    #[test]
+    fn blank_fte_is_refused() {
+        let text = "role,band,headcount,fte\nA,5,1,1\nA,6,2,\n";
+        let message = input_error("fte_blank.csv", text);
+        assert_has(&message, &["line 3, column fte", "fte is blank"]);
+    }
+
+    #[test]
+    fn fte_above_headcount_is_refused_beyond_rounding() {
+        let text = "role,band,headcount,fte\nA,5,100,100.9\nA,6,3,3.5\n";
+        let message = input_error("fte_high.csv", text);
+        assert_has(&message, &["line 3, column fte", "fte 3.5 > headcount 3"]);
+        // 0.01 per head is rounding.
+        let text = "role,band,headcount,fte\nA,5,100,101\nA,6,3,3.03\n";
+        let (_dir, result) = load_bytes("fte_rounding.csv", text.as_bytes());
+        assert_eq!(result.unwrap().total_fte(), 104.03);
+        let text = "role,band,headcount,fte\nA,5,0,0\nA,6,0,0.1\n";
+        assert_has(&input_error("fte_no_heads.csv", text), &["line 3", "fte 0.1 > headcount 0"]);
+    }
+
+    #[test]
+    fn bad_establishment_is_refused() {
+        let text = "role,band,headcount,establishment_fte\nA,5,1,2\nA,6,2,-1\n";
+        let message = input_error("est_negative.csv", text);
+        assert_has(&message, &["line 3, column establishment_fte", "`-1`", "negative"]);
+        let text = "role,band,headcount,establishment\nA,5,1,2\nA,6,2,lots\n";
+        let message = input_error("est_words.csv", text);
+        assert_has(&message, &["line 3, column establishment_fte", "`lots`", "not a number"]);
+        let text = "role,band,headcount,establishment\nA,5,1,2\nA,6,2, \n";
+        let message = input_error("est_blank.csv", text);
+        assert_has(&message, &["line 3, column establishment_fte", "blank"]);
+    }
+
+    #[test]
+    fn blank_role_or_region_is_refused() {
+        let text = "role,band,region,headcount\nA,5,London,1\n  ,6,London,2\n";
+        let message = input_error("role_blank.csv", text);
+        assert_has(&message, &["line 3, column role", "role is blank"]);
+        let text = "role,band,region,headcount\nA,5,London,1\nA,6,,2\n";
+        let message = input_error("region_blank.csv", text);
+        assert_has(&message, &["line 3, column region", "region is blank"]);
+    }
+
+    #[test]
+    fn missing_column_lists_the_columns_found() {
+        let text = "role,grade,headcount\nA,5,1\n";
+        let message = input_error("no_band.csv", text);
+        assert_has(&message, &["line 1", "no band column", "`afc band`", "columns found", "`grade`"]);
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_refused() {
+        let text = "role,job role,band,headcount\nA,B,5,1\n";
+        let message = input_error("two_roles.csv", text);
+        assert_has(&message, &["`role` and `job role`", "role column"]);
+    }
+
+    #[test]
+    fn empty_file_is_refused() {
+        assert_has(&input_error("empty.csv", ""), &["empty"]);
+        assert_has(&input_error("bom_only.csv", "\u{feff}\r\n\r\n"), &["empty"]);
+    }
+
+    #[test]
+    fn header_without_rows_is_refused() {
+        let message = input_error("header_only.csv", "role,band,headcount\r\n");
+        assert_has(&message, &["header row but no data rows"]);
+        let message = input_error("header_blanks.csv", "role,band,headcount\n\n,,\n");
+        assert_has(&message, &["header row but no data rows"]);
+    }
+
+    #[test]
+    fn binary_garbage_is_not_a_csv() {
+        let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let (_dir, result) = load_bytes("garbage.csv", &garbage);
+        let message = result.unwrap_err().to_string();
+        assert_has(&message, &["garbage.csv", "does not look like a CSV with a header row"]);
+        let (_dir, result) = load_bytes("book.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest");
+        let message = result.unwrap_err().to_string();
+        assert_has(&message, &["book.xlsx", "does not look like a CSV", "Excel"]);
+    }
+
+    #[test]
+    fn one_column_of_prose_is_not_a_csv() {
+        let message = input_error("notes.txt", "These are my notes.\nNothing tabular here.\n");
+        assert_has(&message, &["does not look like a CSV with a header row", "`These are my notes.`"]);
+    }
+
+    #[test]
+    fn non_utf8_text_names_the_line() {
+        let (_dir, result) = load_bytes("latin1.csv", b"role,band,headcount\nA,5,1\nCaf\xe9,5,1\n");
+        let message = result.unwrap_err().to_string();
+        assert_has(&message, &["latin1.csv", "line 3", "UTF-8"]);
+    }
+
+    #[test]
+    fn too_many_fields_names_the_line() {
+        let text = "role,band,headcount\nA,5,1\nA,5,1,2\n";
+        let message = input_error("ragged.csv", text);
+        assert_has(&message, &["line 3", "4 fields", "header has 3"]);
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nowhere.csv");
+        let err = Baseline::load(&path).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err:?}");
+        assert!(err.to_string().contains("nowhere.csv"));
+        assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn from_rows_sums_duplicates_and_sorts() {
+        let baseline = Baseline::from_rows(
+            "memory",
+            vec![
+                row("B", Band::B5, "London", 2.0, 1.5, None),
+                row("A", Band::B7, "London", 1.0, 1.0, Some(2.0)),
+                row("A", Band::B5, "North West", 3.0, 3.0, None),
+                row("B", Band::B5, "London", 4.0, 4.0, Some(5.0)),
+                row("A", Band::B5, "London", 1.0, 1.0, None),
+            ],
+        );
+        assert!(baseline.has_establishment);
+        assert_eq!(
+            baseline.rows,
+            vec![
+                row("A", Band::B5, "London", 1.0, 1.0, None),
+                row("A", Band::B5, "North West", 3.0, 3.0, None),
+                row("A", Band::B7, "London", 1.0, 1.0, Some(2.0)),
+                row("B", Band::B5, "London", 6.0, 5.5, Some(5.0)),
+            ]
+        );
+        assert_eq!(baseline.total_headcount(), 11.0);
+        assert_eq!(baseline.total_establishment_fte(), Some(7.0));
+    }
+
+    #[test]
+    fn from_rows_agrees_with_load() {
+        let (_dir, result) = load_bytes("esr.csv", ESR.as_bytes());
+        let loaded = result.unwrap();
+        let mut shuffled = loaded.rows.clone();
+        shuffled.reverse();
+        let rebuilt = Baseline::from_rows(loaded.path.clone(), shuffled);
+        assert_eq!(rebuilt, loaded);
+    }
+
+    #[test]
+    fn a_large_extract_loads_and_sums() {
+        let roles = ["Data Analyst", "Data Engineer", "Clinical Coder", "Architect", "Tester"];
+        let bands = ["Band 3", "4", "Band 5", "6", "7", "8A", "Band 8 - Range B", "8c"];
+        let regions = [
+            "London",
+            "Midlands",
+            "North West",
+            "South East",
+            "South West",
+            "East of England",
+            "North East and Yorkshire",
+        ];
+        let mut text = String::from("Org Code,Job Role,AfC Band,Region,Headcount,FTE\r\n");
+        let n = 50_000;
+        for i in 0..n {
+            let hc = 1 + i % 7;
+            text.push_str(&format!(
+                "R{:04},{},{},{},{hc},{}\r\n",
+                i % 1000,
+                roles[i % roles.len()],
+                bands[(i / 5) % bands.len()],
+                regions[(i / 40) % regions.len()],
+                hc as f64 * 0.9,
+            ));
+        }
+        let (_dir, result) = load_bytes("large.csv", text.as_bytes());
+        let baseline = result.unwrap();
+        let expected: usize = (0..n).map(|i| 1 + i % 7).sum();
+        assert_eq!(baseline.total_headcount(), expected as f64);
+        assert!((baseline.total_fte() - expected as f64 * 0.9).abs() < 1e-6);
+        assert_eq!(baseline.rows.len(), roles.len() * bands.len() * regions.len());
+        assert!(
+            baseline
+                .rows
+                .windows(2)
+                .all(|w| { (&w[0].role, w[0].band, &w[0].region) < (&w[1].role, w[1].band, &w[1].region) })
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! The command line: clap definitions, validated into the library's plain options.
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use wfcast::Error;
+use wfcast::commands::RunCommand;
+use wfcast::engine::Mode;
+use wfcast::runner::RunOptions;
+use wfcast::summary::Level;
+
+/// Stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
+#[derive(Debug, Parser)]
+#[command(name = "wfcast", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write their results to OUT/<name>/.
+    Run {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Number of runs (default: the scenario's `runs`).
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Seed (default: the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run the expectation once instead of random runs.
+        #[arg(long)]
+        deterministic: bool,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Levels of aggregation, comma-separated: total, role, band, region, role_band,
+        /// role_region, role_band_region.
+        #[arg(long, value_delimiter = ',', default_value = "total,role,band,region,role_band")]
+        levels: Vec<String>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check scenario files (and their baselines) without running them.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// What `main` should do, with every argument checked.
+pub enum Action {
+    /// Run scenarios.
+    Run(RunCommand, bool),
+    /// Validate files.
+    Validate(Vec<PathBuf>),
+}
+
+impl Cli {
+    /// Checks the arguments and turns them into the library's options.
+    pub fn into_action(self) -> Result<Action, Error> {
+        match self.command {
+            Command::Run { scenarios, runs, seed, deterministic, out, threads, levels, quiet } => {
+                let bad = |flag: &str, msg: String| Error::input("", format!("--{flag}"), msg);
+                if runs == Some(0) {
+                    return Err(bad("runs", "0: expected at least 1".into()));
+                }
+                if threads == Some(0) {
+                    return Err(bad("threads", "0: expected at least 1".into()));
+                }
+                let levels = levels
+                    .iter()
+                    .map(|l| {
+                        Level::parse(l.trim()).ok_or_else(|| {
+                            let all: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
+                            bad("levels", format!("`{l}`: expected some of {}", all.join(", ")))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mode = if deterministic { Mode::Deterministic } else { Mode::Stochastic };
+                let options = RunOptions { runs, seed, mode, threads, levels };
+                Ok(Action::Run(RunCommand { scenarios, options, out, progress: !quiet }, quiet))
+            }
+            Command::Validate { files } => Ok(Action::Validate(files)),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The commands behind the CLI, with plain arguments: run and validate scenarios.
+use crate::engine::Mode;
+use crate::error::{Error, Result};
+use crate::export;
+use crate::model::{self, Model};
+use crate::runner::{self, RunOptions, RunResult};
+use crate::scenario::{Scenario, sha256_hex};
+use crate::summary::{Level, Metric};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A scenario read and compiled, ready to run.
+pub struct Prepared {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Compiled against its baseline.
+    pub model: Model,
+    /// SHA-256 of the baseline file.
+    pub baseline_sha256: String,
+}
+
+/// Reads a scenario, its baseline and pay table, and compiles them.
+pub fn prepare(path: &Path) -> Result<Prepared> {
+    let scenario = Scenario::load(path)?;
+    let model = model::load(&scenario)?;
+    let bytes = std::fs::read(&scenario.baseline).map_err(|e| Error::io(&scenario.baseline, e))?;
+    Ok(Prepared { scenario, model, baseline_sha256: sha256_hex(&bytes) })
+}
+
+/// Checks scenario files without running them: every file is read and compiled against
+/// its baseline. Returns one line per file; the first error stops.
+pub fn validate(paths: &[PathBuf]) -> Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| {
+            let prep = prepare(p)?;
+            let m = &prep.model;
+            Ok(format!(
+                "{}: ok: `{}`, {} roles x 11 bands x {} regions, {} steps of {} months, {} supply routes, {} parameters",
+                p.display(),
+                prep.scenario.name,
+                m.grid.roles.len(),
+                m.grid.regions.len(),
+                m.n_steps,
+                m.step_months,
+                m.route_names.len(),
+                m.params.len() - 1
+            ))
+        })
+        .collect()
+}
+
+/// Options of `wfcast run`.
+#[derive(Clone, Debug)]
+pub struct RunCommand {
+    /// Scenario files.
+    pub scenarios: Vec<PathBuf>,
+    /// How to run them.
+    pub options: RunOptions,
+    /// Output root: results go to `out/<name>/`.
+    pub out: PathBuf,
+    /// Whether to show a progress bar (on a terminal, for runs that take more than a moment).
+    pub progress: bool,
+}
+
+/// A progress bar that appears only after half a second, and only on a terminal.
+fn progress_bar(total: u64, enabled: bool) -> (ProgressBar, impl Fn() + Sync) {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs ({eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let shown = AtomicBool::new(!enabled);
+    let start = Instant::now();
+    let b = bar.clone();
+    let tick = move || {
+        b.inc(1);
+        if !shown.load(Ordering::Relaxed) && start.elapsed() > Duration::from_millis(500) {
+            shown.store(true, Ordering::Relaxed);
+            b.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    };
+    (bar, tick)
+}
+
+/// Runs each scenario, writes its outputs, and returns the results with their folders.
+pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Result<()> {
+    // Read and check everything before running anything.
+    let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
+    for p in &prepared {
+        let runs = match cmd.options.mode {
+            Mode::Deterministic => 1,
+            Mode::Stochastic => cmd.options.runs.unwrap_or(p.scenario.runs),
+        };
+        let (bar, tick) = progress_bar(runs, cmd.progress);
+        bar.set_message(p.scenario.name.clone());
+        let result = runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &cmd.options, &tick)?;
+        bar.finish_and_clear();
+        let dir = export::write_all(&result, &cmd.out, &export::default_exporters())?;
+        on_done(&result, &dir);
+    }
+    Ok(())
+}
+
+fn fmt_num(x: f64) -> String {
+    let r = x.round() as i64;
+    let s = r.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if r < 0 { format!("-{out}") } else { out }
+}
+
+/// The England totals of supply, demand and gap at each reporting date, with 90% intervals.
+pub fn headline_table(result: &RunResult) -> String {
+    let deterministic = result.mode == Mode::Deterministic;
+    let mut out = format!(
+        "{} ({}, {} run{}, seed {})\n",
+        result.scenario.title,
+        if deterministic { "deterministic" } else { "stochastic" },
+        result.runs.runs.len(),
+        if result.runs.runs.len() == 1 { "" } else { "s" },
+        result.seed
+    );
+    let head = if deterministic {
+        format!("{:<8} {:>10} {:>10} {:>10}\n", "date", "supply FTE", "demand FTE", "gap FTE")
+    } else {
+        format!(
+            "{:<8} {:>26} {:>26} {:>26} {:>11}\n",
+            "date", "supply FTE (90% interval)", "demand FTE (90% interval)", "gap FTE (90% interval)", "P(shortfall)"
+        )
+    };
+    out.push_str(&head);
+    let cell = |date: usize, metric: Metric| -> String {
+        match result.stat(date, Level::Total, &metric, 0) {
+            None => "-".into(),
+            Some(s) if deterministic => fmt_num(s.mean),
+            Some(s) => format!("{} ({} to {})", fmt_num(s.p[2]), fmt_num(s.p[0]), fmt_num(s.p[4])),
+        }
+    };
+    for (i, d) in result.layout.dates.iter().enumerate() {
+        let (sup, dem, gap) = (cell(i, Metric::Fte), cell(i, Metric::DemandFte), cell(i, Metric::GapFte));
+        if deterministic {
+            out.push_str(&format!("{:<8} {sup:>10} {dem:>10} {gap:>10}\n", d.to_string()));
+        } else {
+            let p = result.stat(i, Level::Total, &Metric::GapFte, 0).map(|s| s.above_zero).unwrap_or(f64::NAN);
+            out.push_str(&format!(
+                "{:<8} {sup:>26} {dem:>26} {gap:>26} {:>11}\n",
+                d.to_string(),
+                format!("{:.0}%", p * 100.0)
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,16 @@
+//! wfcast: stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
+pub mod band;
+pub mod baseline;
+pub mod commands;
+pub mod engine;
+pub mod error;
+pub mod export;
+pub mod grid;
+pub mod model;
+pub mod pay;
+pub mod runner;
+pub mod sampling;
+pub mod scenario;
+pub mod summary;
+
+pub use error::{Error, Result};

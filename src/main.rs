@@ -1,0 +1,30 @@
+//! The `wfcast` binary: parse the command line, call the library, map errors to exit codes.
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+use wfcast::commands;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = cli.into_action().and_then(|action| match action {
+        cli::Action::Run(cmd, quiet) => commands::run(&cmd, |result, dir| {
+            if !quiet {
+                println!("{}", commands::headline_table(result));
+                println!("results: {}\n", dir.display());
+            }
+        }),
+        cli::Action::Validate(files) => commands::validate(&files).map(|lines| {
+            for line in lines {
+                println!("{line}");
+            }
+        }),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

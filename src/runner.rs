@@ -1,0 +1,131 @@
+//! Runs many runs of a model in parallel and collects their rows in run order.
+use crate::engine::{Engine, Mode};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::scenario::Scenario;
+use crate::summary::{Layout, Level, Metric, RunSet, Stats, summarise};
+use rayon::prelude::*;
+
+/// Runs the given run indices of `model` with `seed` in `mode` (any set of indices: run `i`
+/// gives the same row whichever set it is computed in). `progress` is called once per
+/// finished run, from any thread. Uses the current rayon pool.
+pub fn run_set(
+    model: &Model,
+    layout: &Layout,
+    seed: u64,
+    mode: Mode,
+    runs: &[u64],
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunSet> {
+    let width = layout.width();
+    let mut values = vec![0.0; runs.len() * width];
+    values.par_chunks_mut(width.max(1)).zip(runs.par_iter()).try_for_each_init(
+        || Engine::new(model),
+        |engine, (row, &run)| {
+            engine.run(seed, run, mode, &mut layout.recorder(row))?;
+            progress();
+            Ok::<(), Error>(())
+        },
+    )?;
+    let mut sorted: Vec<u64> = runs.to_vec();
+    sorted.sort_unstable();
+    let set = RunSet { width, runs: runs.to_vec(), values };
+    if sorted != set.runs {
+        // Keep run order canonical so that any split merges into the same bytes.
+        return RunSet::merge(vec![set]);
+    }
+    Ok(set)
+}
+
+/// Runs `f` on a rayon pool of `threads` threads (the global pool when `None`).
+pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
+    match threads {
+        None => Ok(f()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Run(format!("cannot start {n} threads: {e}")))?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+/// How to run a scenario: overrides of the scenario's own settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOptions {
+    /// Number of runs (the scenario's `runs` when `None`; 1 in deterministic mode).
+    pub runs: Option<u64>,
+    /// Seed (the scenario's `seed` when `None`).
+    pub seed: Option<u64>,
+    /// Stochastic or deterministic.
+    pub mode: Mode,
+    /// Threads (all cores when `None`).
+    pub threads: Option<usize>,
+    /// Levels of aggregation to report.
+    pub levels: Vec<Level>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { runs: None, seed: None, mode: Mode::Stochastic, threads: None, levels: Level::DEFAULT.to_vec() }
+    }
+}
+
+/// A scenario's results: its runs and their summaries.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// The scenario as run.
+    pub scenario: Scenario,
+    /// Where each number of a run's row lives.
+    pub layout: Layout,
+    /// The per-run aggregates.
+    pub runs: RunSet,
+    /// Summary of each series, in layout order.
+    pub stats: Vec<Stats>,
+    /// Stochastic or deterministic.
+    pub mode: Mode,
+    /// The seed used.
+    pub seed: u64,
+    /// SHA-256 of the baseline file.
+    pub baseline_sha256: String,
+    /// Wall time of the runs, in seconds.
+    pub wall_seconds: f64,
+}
+
+impl RunResult {
+    /// Summary of `metric` of group `group` of `level` at date index `date`, if reported.
+    pub fn stat(&self, date: usize, level: Level, metric: &Metric, group: usize) -> Option<&Stats> {
+        self.layout.index(date, level, metric, group).map(|i| &self.stats[i])
+    }
+}
+
+/// Runs `model` (compiled from `scenario`) as `opts` says.
+pub fn run_scenario(
+    scenario: &Scenario,
+    model: &Model,
+    baseline_sha256: String,
+    opts: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunResult> {
+    let started = std::time::Instant::now();
+    let seed = opts.seed.unwrap_or(scenario.seed);
+    let n = match opts.mode {
+        Mode::Deterministic => 1,
+        Mode::Stochastic => opts.runs.unwrap_or(scenario.runs),
+    };
+    let layout = Layout::new(model, &opts.levels);
+    let indices: Vec<u64> = (0..n).collect();
+    let runs = with_threads(opts.threads, || run_set(model, &layout, seed, opts.mode, &indices, progress))??;
+    let stats = with_threads(opts.threads, || summarise(&runs))?;
+    Ok(RunResult {
+        scenario: scenario.clone(),
+        layout,
+        runs,
+        stats,
+        mode: opts.mode,
+        seed,
+        baseline_sha256,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,678 @@
+//! Scenario files: the TOML format (every field documented here), `extends`, and loading.
+//!
+//! A scenario file is read into a [`ScenarioFile`] (every field optional, unknown keys
+//! refused), merged with the files it `extends`, and checked into a [`Scenario`]. Names of
+//! roles, bands and regions are checked later, against the baseline, by
+//! [`crate::model::Model::compile`].
+use crate::error::{Error, Result};
+use crate::sampling::ParamSpec;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One or more names in a selector: `role = "Data Science"` or `band = ["7", "8a"]`.
+/// Bands may also be written as whole numbers (`band = 5`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Names(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Names, E> {
+                Ok(Names(vec![v.to_string()]))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Names, E> {
+                Ok(Names(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Names, A::Error> {
+                let mut out = Vec::new();
+                while let Some(one) = seq.next_element::<Names>()? {
+                    out.extend(one.0);
+                }
+                Ok(Names(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Which cells a rule applies to. Each selector is a name or a list of names; a selector
+/// left out matches everything. Names must be roles, bands or regions the model knows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Selector {
+    /// Roles (as named in the baseline or in `new_roles`).
+    pub role: Option<Names>,
+    /// AfC bands: `"2"` ... `"7"`, `"8a"` ... `"8d"`, `"9"`.
+    pub band: Option<Names>,
+    /// Regions (as named in the baseline or in `new_regions`).
+    pub region: Option<Names>,
+}
+
+/// Where a list item came from, so that errors name the right file and item.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Origin {
+    /// The scenario file that holds the item.
+    pub file: PathBuf,
+    /// The item's key path in that file, e.g. `attrition.rule[2]`.
+    pub key: String,
+}
+
+/// A rule that sets a rate for the cells it selects (later rules win).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRule {
+    /// The cells it applies to.: roles (a name or a list).
+    pub role: Option<Names>,
+    /// The cells it applies to.: AfC bands (a band or a list).
+    pub band: Option<Names>,
+    /// The cells it applies to.: regions (a name or a list).
+    pub region: Option<Names>,
+    /// Annual probability for those cells.
+    pub rate: ParamSpec,
+    /// Where the rule was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// `[attrition]` or `[progression]`: an annual probability per cell.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateSection {
+    /// The rate of every cell no rule selects (0 when left out).
+    pub default: Option<ParamSpec>,
+    /// Rules in order; a later rule wins for the cells it selects.
+    #[serde(default)]
+    pub rule: Vec<RateRule>,
+}
+
+/// `[[transfer]]`: an annual probability of moving from one role to another, in the same
+/// band and region.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The role people move from.
+    pub from: String,
+    /// The role people move to.
+    pub to: String,
+    /// Restricts the move to these bands (all when left out).
+    pub band: Option<Names>,
+    /// Restricts the move to these regions (all when left out).
+    pub region: Option<Names>,
+    /// Annual probability of the move.
+    pub rate: ParamSpec,
+    /// Where the transfer was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// The kind of a supply route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SupplyKind {
+    /// An intake of trainees that enter post, directly or after a training pipeline.
+    #[default]
+    Pipeline,
+    /// Recruitment that fills open vacancies (demand above staff in post).
+    VacancyFill,
+}
+
+/// One entry cell of a pipeline route.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The role entrants join.
+    pub role: String,
+    /// The band entrants join.
+    pub band: Names,
+    /// The region entrants join; without it, the baseline's regional mix of that role and band.
+    pub region: Option<String>,
+    /// Relative share of entrants (shares are normalised to sum to 1).
+    #[serde(default = "one")]
+    pub share: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// `[[supply]]`: a supply route. A child scenario's route with a parent's route name replaces it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supply {
+    /// The route's name, used in outputs as `joiners:<name>`.
+    pub name: String,
+    /// `pipeline` (default) or `vacancy-fill`.
+    #[serde(default)]
+    pub kind: SupplyKind,
+    /// Pipeline: starters per year.
+    pub intake: Option<ParamSpec>,
+    /// Pipeline: calendar months (1-12) of intake; the intake is spread evenly over the year
+    /// when left out.
+    pub months: Option<Vec<u32>>,
+    /// Pipeline: months of training before entering post (0: straight into post).
+    #[serde(default)]
+    pub duration_months: u32,
+    /// Pipeline: probability that a trainee completes and enters post (default 1).
+    pub completion: Option<ParamSpec>,
+    /// Pipeline: the cells entrants join, with their shares.
+    #[serde(default)]
+    pub entry: Vec<Entry>,
+    /// Vacancy-fill: annual probability that an open vacancy is filled.
+    pub fill_rate: Option<ParamSpec>,
+    /// Vacancy-fill: the most hires in a year (spread evenly over the year).
+    pub max_per_year: Option<f64>,
+    /// Vacancy-fill: the cells it recruits into (all when left out).: roles (a name or a list).
+    pub role: Option<Names>,
+    /// Vacancy-fill: the cells it recruits into (all when left out).: AfC bands (a band or a list).
+    pub band: Option<Names>,
+    /// Vacancy-fill: the cells it recruits into (all when left out).: regions (a name or a list).
+    pub region: Option<Names>,
+    /// Where the route was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// `[[demand.rule]]`: growth and/or vacancy rate for the cells it selects.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandRule {
+    /// The cells it applies to.: roles (a name or a list).
+    pub role: Option<Names>,
+    /// The cells it applies to.: AfC bands (a band or a list).
+    pub band: Option<Names>,
+    /// The cells it applies to.: regions (a name or a list).
+    pub region: Option<Names>,
+    /// Annual growth of demand.
+    pub growth: Option<ParamSpec>,
+    /// Baseline vacancy rate: demand = staff FTE / (1 - vacancy rate).
+    pub vacancy_rate: Option<ParamSpec>,
+    /// Where the rule was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// `[[demand.change]]`: FTE added to demand, spread evenly over the months `from` to `to`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandChange {
+    /// The cells that share the change, in proportion to their baseline demand.: roles (a name or a list).
+    pub role: Option<Names>,
+    /// The cells that share the change, in proportion to their baseline demand.: AfC bands (a band or a list).
+    pub band: Option<Names>,
+    /// The cells that share the change, in proportion to their baseline demand.: regions (a name or a list).
+    pub region: Option<Names>,
+    /// First month of the change, `YYYY-MM`.
+    pub from: String,
+    /// Last month of the change, `YYYY-MM` (default: `from`).
+    pub to: Option<String>,
+    /// FTE added (negative to remove posts; a distribution must be positive).
+    pub add_fte: ParamSpec,
+    /// Where the change was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// `[demand]`: the funded establishment the service needs, in FTE.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSection {
+    /// Default baseline vacancy rate (0 when left out). Ignored where the baseline gives
+    /// `establishment_fte`.
+    pub vacancy_rate: Option<ParamSpec>,
+    /// Default annual growth of demand (0 when left out).
+    pub growth: Option<ParamSpec>,
+    /// Rules in order; a later rule wins for the cells and fields it sets.
+    #[serde(default)]
+    pub rule: Vec<DemandRule>,
+    /// Dated additions to demand.
+    #[serde(default)]
+    pub change: Vec<DemandChange>,
+}
+
+/// What an intervention changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Annual attrition of the selected cells.
+    Attrition,
+    /// Annual progression of the selected cells.
+    Progression,
+    /// Annual demand growth of the selected cells.
+    Growth,
+    /// Annual intake of the route named in `route`.
+    Intake,
+    /// Completion probability of the route named in `route`.
+    Completion,
+    /// Annual fill rate of the vacancy-fill route named in `route`.
+    FillRate,
+}
+
+/// `[[intervention]]`: changes a parameter from a date on.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    /// A name for reports.
+    pub name: Option<String>,
+    /// First month it applies to, `YYYY-MM`: it changes the parameter before the first step
+    /// that starts on or after this month.
+    pub from: String,
+    /// The parameter it changes.
+    pub target: Target,
+    /// The supply route, for `intake`, `completion` and `fill_rate`.
+    pub route: Option<String>,
+    /// The cells, for `attrition`, `progression` and `growth`.: roles (a name or a list).
+    pub role: Option<Names>,
+    /// The cells, for `attrition`, `progression` and `growth`.: AfC bands (a band or a list).
+    pub band: Option<Names>,
+    /// The cells, for `attrition`, `progression` and `growth`.: regions (a name or a list).
+    pub region: Option<Names>,
+    /// Multiplies the parameter.
+    pub multiply: Option<ParamSpec>,
+    /// Adds to the parameter.
+    pub add: Option<ParamSpec>,
+    /// Sets the parameter.
+    pub set: Option<ParamSpec>,
+    /// Phases the change in linearly over this many months (default 0: all at once).
+    #[serde(default)]
+    pub ramp_months: u32,
+    /// Where the intervention was written.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// `[cost]`: pay tables for `cost_gbp`.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostSection {
+    /// CSV of `band,entry,top` annual pay; the midpoint of each band is used.
+    pub pay: Option<PathBuf>,
+    /// Employer on-costs as a share of pay (default 0).
+    pub on_cost: Option<f64>,
+}
+
+/// A scenario file as written: every field optional so that files can `extends` others.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// A scenario file this one builds on (relative to this file). Its scalars are replaced
+    /// by this file's, its sections merged key by key, its lists appended to; a `[[supply]]`
+    /// route of the same name replaces the parent's.
+    pub extends: Option<PathBuf>,
+    /// Short name, used for the output folder: letters, digits, `-` and `_`.
+    pub name: Option<String>,
+    /// Title for charts and reports.
+    pub title: Option<String>,
+    /// A few sentences for reports.
+    pub description: Option<String>,
+    /// The baseline extract (CSV or Parquet), relative to the file that names it.
+    pub baseline: Option<PathBuf>,
+    /// Month of the baseline snapshot, `YYYY-MM` (its end).
+    pub start: Option<String>,
+    /// Last month of the projection, `YYYY-MM` (default `2030-03`).
+    pub end: Option<String>,
+    /// Step length: `month`, `quarter` or `year` (default `month`).
+    pub step: Option<String>,
+    /// Number of stochastic runs (default 1000).
+    pub runs: Option<u64>,
+    /// Seed of the random streams (default 1).
+    pub seed: Option<u64>,
+    /// Calendar month of the yearly reporting date (default 3: every 31 March).
+    pub report_month: Option<u32>,
+    /// Roles not in the baseline; they start empty.
+    pub new_roles: Option<Vec<String>>,
+    /// Regions not in the baseline; they start empty.
+    pub new_regions: Option<Vec<String>>,
+    /// Annual probability of leaving the NHS.
+    pub attrition: Option<RateSection>,
+    /// Annual probability of moving up one band (none from band 9).
+    pub progression: Option<RateSection>,
+    /// Moves between roles.
+    #[serde(default)]
+    pub transfer: Vec<Transfer>,
+    /// Supply routes.
+    #[serde(default)]
+    pub supply: Vec<Supply>,
+    /// Demand.
+    pub demand: Option<DemandSection>,
+    /// Dated changes to parameters.
+    #[serde(default)]
+    pub intervention: Vec<Intervention>,
+    /// Pay, for costs.
+    pub cost: Option<CostSection>,
+}
+
+/// Step length of a projection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// One month.
+    Month,
+    /// Three months.
+    Quarter,
+    /// Twelve months.
+    Year,
+}
+
+impl Step {
+    /// Months in one step.
+    pub fn months(self) -> u32 {
+        match self {
+            Step::Month => 1,
+            Step::Quarter => 3,
+            Step::Year => 12,
+        }
+    }
+}
+
+/// A calendar month, counted as `year * 12 + (month - 1)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(pub i32);
+
+impl Month {
+    /// Reads `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Month> {
+        let (y, m) = text.trim().split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+        (1..=12).contains(&m).then_some(Month(y * 12 + m - 1))
+    }
+
+    /// Calendar month 1..=12.
+    pub fn month(self) -> u32 {
+        (self.0.rem_euclid(12) + 1) as u32
+    }
+
+    /// Calendar year.
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+/// A scenario read, merged with what it extends, and checked for the fields every run needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// The file given by the user.
+    pub path: PathBuf,
+    /// Every file read, the scenario's own first, then what it extends, with their SHA-256.
+    pub files: Vec<(PathBuf, String)>,
+    /// Short name.
+    pub name: String,
+    /// Title (the name when left out).
+    pub title: String,
+    /// Description (empty when left out).
+    pub description: String,
+    /// The baseline extract.
+    pub baseline: PathBuf,
+    /// Baseline month.
+    pub start: Month,
+    /// Last month.
+    pub end: Month,
+    /// Step length.
+    pub step: Step,
+    /// Runs.
+    pub runs: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Month of the yearly reporting date.
+    pub report_month: u32,
+    /// The merged file: the rules, routes and sections as run.
+    pub spec: ScenarioFile,
+}
+
+macro_rules! selects {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// The cells this item selects.
+            pub fn selector(&self) -> Selector {
+                Selector { role: self.role.clone(), band: self.band.clone(), region: self.region.clone() }
+            }
+        }
+    )*};
+}
+selects!(RateRule, Supply, DemandRule, DemandChange, Intervention);
+
+/// SHA-256 of `bytes` in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Scenario {
+    /// Reads a scenario file and everything it extends.
+    pub fn load(path: &Path) -> Result<Scenario> {
+        let mut files = Vec::new();
+        let spec = load_merged(path, &mut files)?;
+        Scenario::check(path, spec, files)
+    }
+
+    /// Reads a scenario from TOML text held in memory (paths relative to `dir`).
+    pub fn from_toml(text: &str, path: &Path) -> Result<Scenario> {
+        let spec = parse_file(text, path)?;
+        if spec.extends.is_some() {
+            return Err(Error::input(path, "key extends", "`extends` needs a scenario read from a file"));
+        }
+        Scenario::check(path, spec, vec![(path.to_path_buf(), sha256_hex(text.as_bytes()))])
+    }
+
+    fn check(path: &Path, spec: ScenarioFile, files: Vec<(PathBuf, String)>) -> Result<Scenario> {
+        let bad = |key: &str, msg: String| Error::input(path, format!("key {key}"), msg);
+        let name = spec.name.clone().ok_or_else(|| bad("name", "missing: every scenario needs a `name`".into()))?;
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(bad("name", format!("`{name}` is not a usable name: use letters, digits, `-` and `_`")));
+        }
+        let baseline = spec
+            .baseline
+            .clone()
+            .ok_or_else(|| bad("baseline", "missing: which baseline extract to start from".into()))?;
+        let month = |key: &str, v: &Option<String>, default: Option<&str>| -> Result<Month> {
+            let text =
+                v.as_deref().or(default).ok_or_else(|| bad(key, "missing: expected a month `YYYY-MM`".into()))?;
+            Month::parse(text).ok_or_else(|| bad(key, format!("`{text}` is not a month: expected `YYYY-MM`")))
+        };
+        let start = month("start", &spec.start, None)?;
+        let end = month("end", &spec.end, Some("2030-03"))?;
+        let step = match spec.step.as_deref().unwrap_or("month") {
+            "month" => Step::Month,
+            "quarter" => Step::Quarter,
+            "year" => Step::Year,
+            other => return Err(bad("step", format!("`{other}`: expected `month`, `quarter` or `year`"))),
+        };
+        if end <= start {
+            return Err(bad("end", format!("{end} is not after the start {start}")));
+        }
+        if (end.0 - start.0) % step.months() as i32 != 0 {
+            return Err(bad(
+                "end",
+                format!("{end} is not a whole number of {}-month steps after {start}", step.months()),
+            ));
+        }
+        let runs = spec.runs.unwrap_or(1000);
+        if runs == 0 {
+            return Err(bad("runs", "0: expected at least 1 run".into()));
+        }
+        let report_month = spec.report_month.unwrap_or(3);
+        if !(1..=12).contains(&report_month) {
+            return Err(bad("report_month", format!("{report_month}: expected a calendar month 1 to 12")));
+        }
+        Ok(Scenario {
+            path: path.to_path_buf(),
+            files,
+            title: spec.title.clone().unwrap_or_else(|| name.clone()),
+            description: spec.description.clone().unwrap_or_default(),
+            name,
+            baseline,
+            start,
+            end,
+            step,
+            runs,
+            seed: spec.seed.unwrap_or(1),
+            report_month,
+            spec,
+        })
+    }
+}
+
+/// Parses one file's text, resolving its relative paths against its folder and stamping
+/// the origin of every list item.
+fn parse_file(text: &str, path: &Path) -> Result<ScenarioFile> {
+    let mut spec: ScenarioFile = toml::from_str(text).map_err(|e| {
+        let msg = e.message().to_string();
+        let at = match e.span() {
+            Some(span) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}")
+            }
+            None => String::new(),
+        };
+        Error::input(path, at, msg)
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let resolve = |p: &mut PathBuf| {
+        if p.is_relative() {
+            *p = dir.join(&*p);
+        }
+    };
+    if let Some(b) = spec.baseline.as_mut() {
+        resolve(b);
+    }
+    if let Some(p) = spec.cost.as_mut().and_then(|c| c.pay.as_mut()) {
+        resolve(p);
+    }
+    if let Some(p) = spec.extends.as_mut() {
+        resolve(p);
+    }
+    let origin = |key: String| Origin { file: path.to_path_buf(), key };
+    for (name, section) in [("attrition", &mut spec.attrition), ("progression", &mut spec.progression)] {
+        for (i, r) in section.iter_mut().flat_map(|s| s.rule.iter_mut()).enumerate() {
+            r.origin = origin(format!("{name}.rule[{i}]"));
+        }
+    }
+    for (i, t) in spec.transfer.iter_mut().enumerate() {
+        t.origin = origin(format!("transfer[{i}]"));
+    }
+    for (i, s) in spec.supply.iter_mut().enumerate() {
+        s.origin = origin(format!("supply[{i}]"));
+    }
+    for (i, v) in spec.intervention.iter_mut().enumerate() {
+        v.origin = origin(format!("intervention[{i}]"));
+    }
+    if let Some(d) = spec.demand.as_mut() {
+        for (i, r) in d.rule.iter_mut().enumerate() {
+            r.origin = origin(format!("demand.rule[{i}]"));
+        }
+        for (i, c) in d.change.iter_mut().enumerate() {
+            c.origin = origin(format!("demand.change[{i}]"));
+        }
+    }
+    Ok(spec)
+}
+
+fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>) -> Result<ScenarioFile> {
+    if files.iter().any(|(p, _)| p == path) {
+        let chain: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+        return Err(Error::input(path, "key extends", format!("extends itself through {}", chain.join(" -> "))));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| Error::input(path, "", "not a text file: expected a TOML scenario"))?;
+    files.push((path.to_path_buf(), sha256_hex(&bytes)));
+    let child = parse_file(&text, path)?;
+    match child.extends.clone() {
+        None => Ok(child),
+        Some(parent_path) => {
+            if !parent_path.exists() {
+                return Err(Error::input(path, "key extends", format!("`{}` does not exist", parent_path.display())));
+            }
+            let parent = load_merged(&parent_path, files)?;
+            Ok(merge(parent, child))
+        }
+    }
+}
+
+/// Merges `child` over `parent` (MODEL.md, `extends`).
+pub fn merge(parent: ScenarioFile, child: ScenarioFile) -> ScenarioFile {
+    fn rates(p: Option<RateSection>, c: Option<RateSection>) -> Option<RateSection> {
+        match (p, c) {
+            (None, c) => c,
+            (p, None) => p,
+            (Some(mut p), Some(c)) => {
+                p.default = c.default.or(p.default);
+                p.rule.extend(c.rule);
+                Some(p)
+            }
+        }
+    }
+    let demand = match (parent.demand, child.demand) {
+        (None, c) => c,
+        (p, None) => p,
+        (Some(mut p), Some(c)) => {
+            p.vacancy_rate = c.vacancy_rate.or(p.vacancy_rate);
+            p.growth = c.growth.or(p.growth);
+            p.rule.extend(c.rule);
+            p.change.extend(c.change);
+            Some(p)
+        }
+    };
+    let cost = match (parent.cost, child.cost) {
+        (None, c) => c,
+        (p, None) => p,
+        (Some(p), Some(c)) => Some(CostSection { pay: c.pay.or(p.pay), on_cost: c.on_cost.or(p.on_cost) }),
+    };
+    let mut supply = parent.supply;
+    for route in child.supply {
+        match supply.iter_mut().find(|r| r.name == route.name) {
+            Some(slot) => *slot = route,
+            None => supply.push(route),
+        }
+    }
+    let union = |p: Option<Vec<String>>, c: Option<Vec<String>>| match (p, c) {
+        (None, c) => c,
+        (p, None) => p,
+        (Some(mut p), Some(c)) => {
+            for n in c {
+                if !p.contains(&n) {
+                    p.push(n);
+                }
+            }
+            Some(p)
+        }
+    };
+    let mut transfer = parent.transfer;
+    transfer.extend(child.transfer);
+    let mut intervention = parent.intervention;
+    intervention.extend(child.intervention);
+    ScenarioFile {
+        extends: None,
+        name: child.name.or(parent.name),
+        title: child.title.or(parent.title),
+        description: child.description.or(parent.description),
+        baseline: child.baseline.or(parent.baseline),
+        start: child.start.or(parent.start),
+        end: child.end.or(parent.end),
+        step: child.step.or(parent.step),
+        runs: child.runs.or(parent.runs),
+        seed: child.seed.or(parent.seed),
+        report_month: child.report_month.or(parent.report_month),
+        new_roles: union(parent.new_roles, child.new_roles),
+        new_regions: union(parent.new_regions, child.new_regions),
+        attrition: rates(parent.attrition, child.attrition),
+        progression: rates(parent.progression, child.progression),
+        transfer,
+        supply,
+        demand,
+        intervention,
+        cost,
+    }
+}

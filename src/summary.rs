@@ -1,0 +1,431 @@
+//! Per-run aggregates at reporting dates, and their summaries over runs (MODEL.md, 'What is reported').
+//!
+//! Each run is reduced, as it finishes, to one row of numbers: every metric of every group
+//! of every requested level at every reporting date. Summaries are taken over those rows,
+//! so the 95th percentile of a total is the 95th percentile of the run totals.
+use crate::band::Band;
+use crate::engine::{Recorder, Snapshot};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::scenario::Month;
+use std::fmt;
+
+/// A level of aggregation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Everything (England, or all regions).
+    Total,
+    /// Per role.
+    Role,
+    /// Per band.
+    Band,
+    /// Per region.
+    Region,
+    /// Per role and band.
+    RoleBand,
+    /// Per role and region.
+    RoleRegion,
+    /// Per cell: role, band and region.
+    RoleBandRegion,
+}
+
+impl Level {
+    /// Every level.
+    pub const ALL: [Level; 7] = [
+        Level::Total,
+        Level::Role,
+        Level::Band,
+        Level::Region,
+        Level::RoleBand,
+        Level::RoleRegion,
+        Level::RoleBandRegion,
+    ];
+    /// The levels reported when none are asked for.
+    pub const DEFAULT: [Level; 5] = [Level::Total, Level::Role, Level::Band, Level::Region, Level::RoleBand];
+
+    /// The name used in outputs and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Total => "total",
+            Level::Role => "role",
+            Level::Band => "band",
+            Level::Region => "region",
+            Level::RoleBand => "role_band",
+            Level::RoleRegion => "role_region",
+            Level::RoleBandRegion => "role_band_region",
+        }
+    }
+
+    /// Reads a level name.
+    pub fn parse(text: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.name() == text)
+    }
+
+    fn keeps(self) -> (bool, bool, bool) {
+        match self {
+            Level::Total => (false, false, false),
+            Level::Role => (true, false, false),
+            Level::Band => (false, true, false),
+            Level::Region => (false, false, true),
+            Level::RoleBand => (true, true, false),
+            Level::RoleRegion => (true, false, true),
+            Level::RoleBandRegion => (true, true, true),
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A reported quantity of a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// Staff in post.
+    Headcount,
+    /// FTE in post.
+    Fte,
+    /// Demand in FTE.
+    DemandFte,
+    /// Demand minus FTE in post; positive is a shortfall.
+    GapFte,
+    /// Leavers over the year to the date.
+    Leavers,
+    /// Entrants of every route over the year to the date.
+    Joiners,
+    /// Entrants of one route (its index in `Model::route_names`).
+    JoinersOf(usize),
+    /// Moves up a band (counted in the band left).
+    Progressed,
+    /// Moves to another role (counted in the role left).
+    Transferred,
+    /// FTE times pay plus on-costs.
+    CostGbp,
+}
+
+impl Metric {
+    /// Whether it is a flow over the year to the date (not reported at the baseline).
+    pub fn is_flow(&self) -> bool {
+        matches!(
+            self,
+            Metric::Leavers | Metric::Joiners | Metric::JoinersOf(_) | Metric::Progressed | Metric::Transferred
+        )
+    }
+}
+
+/// A group of one level: the role, band and region it covers (`None`: all).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Role index.
+    pub role: Option<usize>,
+    /// Band.
+    pub band: Option<Band>,
+    /// Region index.
+    pub region: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct LevelGroups {
+    level: Level,
+    group_of_cell: Vec<usize>,
+    groups: Vec<Group>,
+}
+
+/// Where each number of a run's row lives: date x (level x metric x group, then dropouts).
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Reporting dates.
+    pub dates: Vec<Month>,
+    /// Cell metrics.
+    pub metrics: Vec<Metric>,
+    /// Route names (for `joiners:<route>` and `dropouts:<route>`).
+    pub routes: Vec<String>,
+    /// Role names.
+    pub roles: Vec<String>,
+    /// Region names.
+    pub regions: Vec<String>,
+    levels: Vec<LevelGroups>,
+    cost_per_fte: Option<[f64; Band::COUNT]>,
+    bands_of_cells: Vec<Band>,
+    per_date: usize,
+    total: Group,
+}
+
+/// One series of the layout: a metric of a group of a level at a date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series<'a> {
+    /// Date index.
+    pub date: usize,
+    /// Level.
+    pub level: Level,
+    /// The group.
+    pub group: &'a Group,
+    /// Metric name as written in outputs (`headcount`, `joiners:<route>`, `dropouts:<route>`, ...).
+    pub metric: String,
+    /// Whether it is a flow.
+    pub flow: bool,
+}
+
+impl Layout {
+    /// The layout of `model`'s results at `levels` (in the order given; duplicates removed).
+    pub fn new(model: &Model, levels: &[Level]) -> Layout {
+        let g = &model.grid;
+        let mut metrics =
+            vec![Metric::Headcount, Metric::Fte, Metric::DemandFte, Metric::GapFte, Metric::Leavers, Metric::Joiners];
+        metrics.extend((0..model.route_names.len()).map(Metric::JoinersOf));
+        metrics.extend([Metric::Progressed, Metric::Transferred]);
+        if model.cost_per_fte.is_some() {
+            metrics.push(Metric::CostGbp);
+        }
+        let mut seen = Vec::new();
+        let levels: Vec<LevelGroups> = levels
+            .iter()
+            .filter(|l| {
+                let new = !seen.contains(*l);
+                seen.push(**l);
+                new
+            })
+            .map(|&level| {
+                let (kr, kb, kx) = level.keeps();
+                let mut groups: Vec<Group> = Vec::new();
+                let group_of_cell = (0..g.len())
+                    .map(|c| {
+                        let grp = Group {
+                            role: kr.then(|| g.role_of(c)),
+                            band: kb.then(|| g.band_of(c)),
+                            region: kx.then(|| g.region_of(c)),
+                        };
+                        match groups.iter().position(|x| *x == grp) {
+                            Some(i) => i,
+                            None => {
+                                groups.push(grp);
+                                groups.len() - 1
+                            }
+                        }
+                    })
+                    .collect();
+                LevelGroups { level, group_of_cell, groups }
+            })
+            .collect();
+        let per_date = levels.iter().map(|l| l.groups.len()).sum::<usize>() * metrics.len() + model.route_names.len();
+        Layout {
+            dates: model.report_dates(),
+            metrics,
+            routes: model.route_names.clone(),
+            roles: g.roles.clone(),
+            regions: g.regions.clone(),
+            levels,
+            cost_per_fte: model.cost_per_fte,
+            bands_of_cells: (0..g.len()).map(|c| g.band_of(c)).collect(),
+            per_date,
+            total: Group { role: None, band: None, region: None },
+        }
+    }
+
+    /// Numbers in one run's row.
+    pub fn width(&self) -> usize {
+        self.per_date * self.dates.len()
+    }
+
+    /// The levels, in order.
+    pub fn levels(&self) -> Vec<Level> {
+        self.levels.iter().map(|l| l.level).collect()
+    }
+
+    /// Name of a metric in outputs.
+    pub fn metric_name(&self, m: &Metric) -> String {
+        match m {
+            Metric::Headcount => "headcount".into(),
+            Metric::Fte => "fte".into(),
+            Metric::DemandFte => "demand_fte".into(),
+            Metric::GapFte => "gap_fte".into(),
+            Metric::Leavers => "leavers".into(),
+            Metric::Joiners => "joiners".into(),
+            Metric::JoinersOf(r) => format!("joiners:{}", self.routes[*r]),
+            Metric::Progressed => "progressed".into(),
+            Metric::Transferred => "transferred".into(),
+            Metric::CostGbp => "cost_gbp".into(),
+        }
+    }
+
+    /// Every series, in row order.
+    pub fn series(&self) -> Vec<Series<'_>> {
+        let mut out = Vec::with_capacity(self.width());
+        let total = &self.total;
+        for date in 0..self.dates.len() {
+            for lg in &self.levels {
+                for m in &self.metrics {
+                    let name = self.metric_name(m);
+                    for group in &lg.groups {
+                        out.push(Series { date, level: lg.level, group, metric: name.clone(), flow: m.is_flow() });
+                    }
+                }
+            }
+            for r in &self.routes {
+                out.push(Series {
+                    date,
+                    level: Level::Total,
+                    group: total,
+                    metric: format!("dropouts:{r}"),
+                    flow: true,
+                });
+            }
+        }
+        out
+    }
+
+    /// Index in the row of `metric` for group `group` of `level` at date `date`, if reported.
+    pub fn index(&self, date: usize, level: Level, metric: &Metric, group: usize) -> Option<usize> {
+        let mut off = date * self.per_date;
+        for lg in &self.levels {
+            let block = lg.groups.len();
+            if lg.level == level {
+                let mi = self.metrics.iter().position(|m| m == metric)?;
+                return (group < block).then_some(off + mi * block + group);
+            }
+            off += block * self.metrics.len();
+        }
+        None
+    }
+
+    /// The groups of `level`, if reported.
+    pub fn groups(&self, level: Level) -> Option<&[Group]> {
+        self.levels.iter().find(|l| l.level == level).map(|l| l.groups.as_slice())
+    }
+
+    /// A recorder that writes one run's results into `row` (of length [`Layout::width`]).
+    pub fn recorder<'a>(&'a self, row: &'a mut [f64]) -> RowRecorder<'a> {
+        RowRecorder { layout: self, row, cell: Vec::new() }
+    }
+}
+
+/// Writes one run's results into its row of numbers.
+pub struct RowRecorder<'a> {
+    layout: &'a Layout,
+    row: &'a mut [f64],
+    cell: Vec<f64>,
+}
+
+impl Recorder for RowRecorder<'_> {
+    fn record(&mut self, date: usize, s: &Snapshot<'_>) {
+        let l = self.layout;
+        let n = s.headcount.len();
+        let row = &mut self.row[date * l.per_date..(date + 1) * l.per_date];
+        row.fill(0.0);
+        let mut off = 0;
+        for lg in &l.levels {
+            let block = lg.groups.len();
+            for m in &l.metrics {
+                self.cell.clear();
+                match m {
+                    Metric::Headcount => self.cell.extend_from_slice(s.headcount),
+                    Metric::Fte => self.cell.extend((0..n).map(|c| s.headcount[c] * s.phi[c])),
+                    Metric::DemandFte => self.cell.extend_from_slice(s.demand),
+                    Metric::GapFte => self.cell.extend((0..n).map(|c| s.demand[c] - s.headcount[c] * s.phi[c])),
+                    Metric::Leavers => self.cell.extend_from_slice(s.leavers),
+                    Metric::Joiners => self.cell.extend((0..n).map(|c| s.joiners.iter().map(|j| j[c]).sum::<f64>())),
+                    Metric::JoinersOf(r) => self.cell.extend_from_slice(&s.joiners[*r]),
+                    Metric::Progressed => self.cell.extend_from_slice(s.progressed),
+                    Metric::Transferred => self.cell.extend_from_slice(s.transferred),
+                    Metric::CostGbp => {
+                        let pay = l.cost_per_fte.expect("cost metric only with pay");
+                        self.cell.extend((0..n).map(|c| s.headcount[c] * s.phi[c] * pay[l.bands_of_cells[c].index()]))
+                    }
+                }
+                let out = &mut row[off..off + block];
+                for (c, v) in self.cell.iter().enumerate() {
+                    out[lg.group_of_cell[c]] += v;
+                }
+                off += block;
+            }
+        }
+        row[off..off + s.dropouts.len()].copy_from_slice(s.dropouts);
+    }
+}
+
+/// The runs computed so far: run indices and their rows. Sets of runs computed apart
+/// (shards) merge exactly into the set computed at once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSet {
+    /// Numbers per row.
+    pub width: usize,
+    /// Run indices, ascending.
+    pub runs: Vec<u64>,
+    /// Rows, `runs.len() x width`, in the order of `runs`.
+    pub values: Vec<f64>,
+}
+
+impl RunSet {
+    /// Merges sets of runs of the same scenario and layout, in run order.
+    pub fn merge(sets: Vec<RunSet>) -> Result<RunSet> {
+        let width = sets.first().map(|s| s.width).unwrap_or(0);
+        let mut rows: Vec<(u64, &[f64])> = Vec::new();
+        for s in &sets {
+            if s.width != width {
+                return Err(Error::Run("cannot merge runs of different layouts".into()));
+            }
+            rows.extend(s.runs.iter().copied().zip(s.values.chunks(width.max(1))));
+        }
+        rows.sort_by_key(|r| r.0);
+        if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(Error::Run(format!("run {} appears twice", w[0].0)));
+        }
+        Ok(RunSet {
+            width,
+            runs: rows.iter().map(|r| r.0).collect(),
+            values: rows.iter().flat_map(|r| r.1.iter().copied()).collect(),
+        })
+    }
+
+    /// The values of series `i` across runs, in run order.
+    pub fn column(&self, i: usize) -> Vec<f64> {
+        self.values.chunks(self.width).map(|row| row[i]).collect()
+    }
+}
+
+/// Summary statistics of one series over runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stats {
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation (n - 1 denominator; 0 for one run).
+    pub sd: f64,
+    /// Percentiles 5, 25, 50, 75, 95 (linear interpolation between order statistics).
+    pub p: [f64; 5],
+    /// Share of runs above zero (the share with a shortfall, for `gap_fte`).
+    pub above_zero: f64,
+}
+
+/// The `q` quantile of sorted values (linear interpolation, as R's type 7 and numpy's default).
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+impl Stats {
+    /// Statistics of `values` (one per run, in run order).
+    pub fn of(values: &[f64]) -> Stats {
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let sd = if values.len() > 1 {
+            (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        };
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let p = [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile_sorted(&sorted, q));
+        let above_zero = values.iter().filter(|v| **v > 1e-9).count() as f64 / n;
+        Stats { mean, sd, p, above_zero }
+    }
+}
+
+/// Summaries of every series of a run set.
+pub fn summarise(runs: &RunSet) -> Vec<Stats> {
+    use rayon::prelude::*;
+    (0..runs.width).into_par_iter().map(|i| Stats::of(&runs.column(i))).collect()
+}
