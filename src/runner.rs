@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::summary::{Layout, Level, Metric, RunSet, Stats, summarise};
+use ndarray::Array2;
 use rayon::prelude::*;
 
 /// Runs the given run indices of `model` with `seed` in `mode` (any set of indices: run `i`
@@ -18,8 +19,9 @@ pub fn run_set(
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunSet> {
     let width = layout.width();
-    let mut values = vec![0.0; runs.len() * width];
-    values.par_chunks_mut(width.max(1)).zip(runs.par_iter()).try_for_each_init(
+    let mut values = Array2::zeros((runs.len(), width));
+    let slice = values.as_slice_mut().expect("a new array is contiguous");
+    slice.par_chunks_mut(width.max(1)).zip(runs.par_iter()).try_for_each_init(
         || Engine::new(model),
         |engine, (row, &run)| {
             engine.run(seed, run, mode, &mut layout.recorder(row))?;
@@ -29,7 +31,7 @@ pub fn run_set(
     )?;
     let mut sorted: Vec<u64> = runs.to_vec();
     sorted.sort_unstable();
-    let set = RunSet { width, runs: runs.to_vec(), values };
+    let set = RunSet { runs: runs.to_vec(), values };
     if sorted != set.runs {
         // Keep run order canonical so that any split merges into the same bytes.
         return RunSet::merge(vec![set]);

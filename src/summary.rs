@@ -8,6 +8,7 @@ use crate::engine::{Recorder, Snapshot};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Month;
+use ndarray::{Array2, ArrayView1, Axis};
 use std::fmt;
 
 /// A level of aggregation.
@@ -349,39 +350,44 @@ impl Recorder for RowRecorder<'_> {
 /// (shards) merge exactly into the set computed at once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunSet {
-    /// Numbers per row.
-    pub width: usize,
     /// Run indices, ascending.
     pub runs: Vec<u64>,
-    /// Rows, `runs.len() x width`, in the order of `runs`.
-    pub values: Vec<f64>,
+    /// One row per run (in the order of `runs`), one column per series of the layout.
+    pub values: Array2<f64>,
 }
 
 impl RunSet {
     /// Merges sets of runs of the same scenario and layout, in run order.
     pub fn merge(sets: Vec<RunSet>) -> Result<RunSet> {
-        let width = sets.first().map(|s| s.width).unwrap_or(0);
-        let mut rows: Vec<(u64, &[f64])> = Vec::new();
+        let width = sets.first().map(|s| s.width()).unwrap_or(0);
+        let mut rows: Vec<(u64, ArrayView1<f64>)> = Vec::new();
         for s in &sets {
-            if s.width != width {
+            if s.width() != width {
                 return Err(Error::Run("cannot merge runs of different layouts".into()));
             }
-            rows.extend(s.runs.iter().copied().zip(s.values.chunks(width.max(1))));
+            rows.extend(s.runs.iter().copied().zip(s.values.rows()));
         }
         rows.sort_by_key(|r| r.0);
         if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(Error::Run(format!("run {} appears twice", w[0].0)));
         }
-        Ok(RunSet {
-            width,
-            runs: rows.iter().map(|r| r.0).collect(),
-            values: rows.iter().flat_map(|r| r.1.iter().copied()).collect(),
-        })
+        let views: Vec<ArrayView1<f64>> = rows.iter().map(|r| r.1).collect();
+        let values = if views.is_empty() {
+            Array2::zeros((0, width))
+        } else {
+            ndarray::stack(Axis(0), &views).map_err(|e| Error::Run(format!("merging runs: {e}")))?
+        };
+        Ok(RunSet { runs: rows.iter().map(|r| r.0).collect(), values })
+    }
+
+    /// Numbers per run.
+    pub fn width(&self) -> usize {
+        self.values.ncols()
     }
 
     /// The values of series `i` across runs, in run order.
     pub fn column(&self, i: usize) -> Vec<f64> {
-        self.values.chunks(self.width).map(|row| row[i]).collect()
+        self.values.column(i).to_vec()
     }
 }
 
@@ -427,5 +433,5 @@ impl Stats {
 /// Summaries of every series of a run set.
 pub fn summarise(runs: &RunSet) -> Vec<Stats> {
     use rayon::prelude::*;
-    (0..runs.width).into_par_iter().map(|i| Stats::of(&runs.column(i))).collect()
+    (0..runs.width()).into_par_iter().map(|i| Stats::of(&runs.column(i))).collect()
 }
