@@ -3,6 +3,7 @@ use crate::engine::Mode;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::model::{self, Model};
+use crate::results::Results;
 use crate::runner::{self, RunOptions, RunResult};
 use crate::scenario::{Scenario, sha256_hex};
 use crate::summary::{Level, Metric};
@@ -90,6 +91,19 @@ fn progress_bar(total: u64, enabled: bool) -> (ProgressBar, impl Fn() + Sync) {
 pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Result<()> {
     // Read and check everything before running anything.
     let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
+    for (i, a) in prepared.iter().enumerate() {
+        if let Some(b) = prepared[..i].iter().find(|b| b.scenario.name == a.scenario.name) {
+            return Err(Error::input(
+                &a.scenario.path,
+                "key name",
+                format!(
+                    "`{}` is also the name of {}: each scenario of a run needs its own name (its output folder)",
+                    a.scenario.name,
+                    b.scenario.path.display()
+                ),
+            ));
+        }
+    }
     for p in &prepared {
         let runs = match cmd.options.mode {
             Mode::Deterministic => 1,
@@ -99,7 +113,7 @@ pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Resu
         bar.set_message(p.scenario.name.clone());
         let result = runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &cmd.options, &tick)?;
         bar.finish_and_clear();
-        let dir = export::write_all(&result, &cmd.out, &export::default_exporters())?;
+        let dir = export::write_all(&Results::of(&result), &cmd.out, &export::default_exporters())?;
         on_done(&result, &dir);
     }
     Ok(())
@@ -110,7 +124,7 @@ fn fmt_num(x: f64) -> String {
     let s = r.abs().to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

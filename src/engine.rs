@@ -168,7 +168,7 @@ pub struct Engine<'m> {
 /// A uniform draw in (0, 1) from the stream of parameter `key`.
 fn param_uniform(seed: u64, run: u64, key: &str) -> f64 {
     let mut rng = sampling::stream(seed, run, key_hash(&["param", key]));
-    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    ((rng.next_u64() >> 12) as f64 + 0.5) / (1u64 << 52) as f64
 }
 
 impl<'m> Engine<'m> {

@@ -1,4 +1,5 @@
 //! wfcast: stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
+#![warn(missing_docs)]
 pub mod band;
 pub mod baseline;
 pub mod commands;
@@ -8,6 +9,7 @@ pub mod export;
 pub mod grid;
 pub mod model;
 pub mod pay;
+pub mod results;
 pub mod runner;
 pub mod sampling;
 pub mod scenario;

@@ -336,7 +336,7 @@ impl Model {
         }
 
         // Transfers: a later transfer with the same from and to replaces an earlier one.
-        let mut links: BTreeMap<(usize, usize), (usize, f64)> = BTreeMap::new();
+        let mut links: BTreeMap<(usize, usize), (usize, f64, &Origin)> = BTreeMap::new();
         for t in &spec.transfer {
             let o = Some(&t.origin);
             let from = c.role(&t.from, o, "from")?;
@@ -353,11 +353,11 @@ impl Model {
                     continue;
                 }
                 let dest = c.grid.cell(to, c.grid.band_of(cell), c.grid.region_of(cell));
-                links.insert((cell, dest), (p, mean));
+                links.insert((cell, dest), (p, mean, &t.origin));
             }
         }
         let (mut transfer_from, mut transfer_start, mut transfer_links) = (Vec::new(), Vec::new(), Vec::new());
-        for (&(from, to), &(p, _)) in &links {
+        for (&(from, to), &(p, _, _)) in &links {
             if transfer_from.last() != Some(&from) {
                 transfer_from.push(from);
                 transfer_start.push(transfer_links.len());
@@ -370,9 +370,10 @@ impl Model {
                 (transfer_start[i]..transfer_start[i + 1]).map(|j| links[&(from, transfer_links[j].0)].1).sum();
             if total > 1.0 + 1e-12 {
                 let g = &c.grid;
-                return Err(Error::input(
-                    scen_path,
-                    "key transfer",
+                let origin = links[&(from, transfer_links[transfer_start[i + 1] - 1].0)].2;
+                return Err(c.err(
+                    Some(origin),
+                    "rate",
                     format!(
                         "transfer rates out of {} band {} in {} sum to {total:.4}: expected at most 1",
                         g.roles[g.role_of(from)],
@@ -495,7 +496,11 @@ impl Model {
                     let cap_per_step = match s.max_per_year {
                         Some(m) if m.is_finite() && m >= 0.0 => Some(m * step_months as f64 / 12.0),
                         Some(m) => {
-                            return Err(c.err(o, "max_per_year", format!("{m}: expected a number of hires, 0 or more")));
+                            return Err(c.err(
+                                o,
+                                "max_per_year",
+                                format!("{m}: expected a number of hires, 0 or more"),
+                            ));
                         }
                         None => None,
                     };

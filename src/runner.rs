@@ -116,7 +116,10 @@ pub fn run_scenario(
         Mode::Deterministic => 1,
         Mode::Stochastic => opts.runs.unwrap_or(scenario.runs),
     };
-    let layout = Layout::new(model, &opts.levels);
+    // The England total is always computed: the terminal table and reports read it.
+    let mut levels = vec![Level::Total];
+    levels.extend(opts.levels.iter().copied());
+    let layout = Layout::new(model, &levels);
     let indices: Vec<u64> = (0..n).collect();
     let runs = with_threads(opts.threads, || run_set(model, &layout, seed, opts.mode, &indices, progress))??;
     let stats = with_threads(opts.threads, || summarise(&runs))?;

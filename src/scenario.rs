@@ -6,7 +6,7 @@
 //! [`crate::model::Model::compile`].
 use crate::error::{Error, Result};
 use crate::sampling::ParamSpec;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -42,6 +42,15 @@ impl<'de> Deserialize<'de> for Names {
     }
 }
 
+impl Serialize for Names {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_str(one),
+            many => many.serialize(s),
+        }
+    }
+}
+
 /// Which cells a rule applies to. Each selector is a name or a list of names; a selector
 /// left out matches everything. Names must be roles, bands or regions the model knows.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -64,14 +73,17 @@ pub struct Origin {
 }
 
 /// A rule that sets a rate for the cells it selects (later rules win).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateRule {
     /// The cells it applies to.: roles (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
     /// The cells it applies to.: AfC bands (a band or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
     /// The cells it applies to.: regions (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Annual probability for those cells.
     pub rate: ParamSpec,
@@ -81,19 +93,20 @@ pub struct RateRule {
 }
 
 /// `[attrition]` or `[progression]`: an annual probability per cell.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateSection {
     /// The rate of every cell no rule selects (0 when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<ParamSpec>,
     /// Rules in order; a later rule wins for the cells it selects.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rule: Vec<RateRule>,
 }
 
 /// `[[transfer]]`: an annual probability of moving from one role to another, in the same
 /// band and region.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
     /// The role people move from.
@@ -101,8 +114,10 @@ pub struct Transfer {
     /// The role people move to.
     pub to: String,
     /// Restricts the move to these bands (all when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
     /// Restricts the move to these regions (all when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Annual probability of the move.
     pub rate: ParamSpec,
@@ -112,7 +127,7 @@ pub struct Transfer {
 }
 
 /// The kind of a supply route.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SupplyKind {
     /// An intake of trainees that enter post, directly or after a training pipeline.
@@ -123,7 +138,7 @@ pub enum SupplyKind {
 }
 
 /// One entry cell of a pipeline route.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// The role entrants join.
@@ -131,6 +146,7 @@ pub struct Entry {
     /// The band entrants join.
     pub band: Names,
     /// The region entrants join; without it, the baseline's regional mix of that role and band.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Relative share of entrants (shares are normalised to sum to 1).
     #[serde(default = "one")]
@@ -142,7 +158,7 @@ fn one() -> f64 {
 }
 
 /// `[[supply]]`: a supply route. A child scenario's route with a parent's route name replaces it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Supply {
     /// The route's name, used in outputs as `joiners:<name>`.
@@ -151,27 +167,35 @@ pub struct Supply {
     #[serde(default)]
     pub kind: SupplyKind,
     /// Pipeline: starters per year.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake: Option<ParamSpec>,
     /// Pipeline: calendar months (1-12) of intake; the intake is spread evenly over the year
     /// when left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub months: Option<Vec<u32>>,
     /// Pipeline: months of training before entering post (0: straight into post).
     #[serde(default)]
     pub duration_months: u32,
     /// Pipeline: probability that a trainee completes and enters post (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion: Option<ParamSpec>,
     /// Pipeline: the cells entrants join, with their shares.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entry: Vec<Entry>,
     /// Vacancy-fill: annual probability that an open vacancy is filled.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fill_rate: Option<ParamSpec>,
     /// Vacancy-fill: the most hires in a year (spread evenly over the year).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_per_year: Option<f64>,
     /// Vacancy-fill: the cells it recruits into (all when left out).: roles (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
     /// Vacancy-fill: the cells it recruits into (all when left out).: AfC bands (a band or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
     /// Vacancy-fill: the cells it recruits into (all when left out).: regions (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Where the route was written.
     #[serde(skip)]
@@ -179,18 +203,23 @@ pub struct Supply {
 }
 
 /// `[[demand.rule]]`: growth and/or vacancy rate for the cells it selects.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandRule {
     /// The cells it applies to.: roles (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
     /// The cells it applies to.: AfC bands (a band or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
     /// The cells it applies to.: regions (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Annual growth of demand.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub growth: Option<ParamSpec>,
     /// Baseline vacancy rate: demand = staff FTE / (1 - vacancy rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vacancy_rate: Option<ParamSpec>,
     /// Where the rule was written.
     #[serde(skip)]
@@ -198,18 +227,22 @@ pub struct DemandRule {
 }
 
 /// `[[demand.change]]`: FTE added to demand, spread evenly over the months `from` to `to`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandChange {
     /// The cells that share the change, in proportion to their baseline demand.: roles (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
     /// The cells that share the change, in proportion to their baseline demand.: AfC bands (a band or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
     /// The cells that share the change, in proportion to their baseline demand.: regions (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// First month of the change, `YYYY-MM`.
     pub from: String,
     /// Last month of the change, `YYYY-MM` (default: `from`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// FTE added (negative to remove posts; a distribution must be positive).
     pub add_fte: ParamSpec,
@@ -219,24 +252,26 @@ pub struct DemandChange {
 }
 
 /// `[demand]`: the funded establishment the service needs, in FTE.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandSection {
     /// Default baseline vacancy rate (0 when left out). Ignored where the baseline gives
     /// `establishment_fte`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vacancy_rate: Option<ParamSpec>,
     /// Default annual growth of demand (0 when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub growth: Option<ParamSpec>,
     /// Rules in order; a later rule wins for the cells and fields it sets.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rule: Vec<DemandRule>,
     /// Dated additions to demand.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub change: Vec<DemandChange>,
 }
 
 /// What an intervention changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// Annual attrition of the selected cells.
@@ -254,10 +289,11 @@ pub enum Target {
 }
 
 /// `[[intervention]]`: changes a parameter from a date on.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Intervention {
     /// A name for reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// First month it applies to, `YYYY-MM`: it changes the parameter before the first step
     /// that starts on or after this month.
@@ -265,18 +301,25 @@ pub struct Intervention {
     /// The parameter it changes.
     pub target: Target,
     /// The supply route, for `intake`, `completion` and `fill_rate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
     /// The cells, for `attrition`, `progression` and `growth`.: roles (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
     /// The cells, for `attrition`, `progression` and `growth`.: AfC bands (a band or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
     /// The cells, for `attrition`, `progression` and `growth`.: regions (a name or a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Multiplies the parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiply: Option<ParamSpec>,
     /// Adds to the parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<ParamSpec>,
     /// Sets the parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set: Option<ParamSpec>,
     /// Phases the change in linearly over this many months (default 0: all at once).
     #[serde(default)]
@@ -287,63 +330,82 @@ pub struct Intervention {
 }
 
 /// `[cost]`: pay tables for `cost_gbp`.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CostSection {
     /// CSV of `band,entry,top` annual pay; the midpoint of each band is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay: Option<PathBuf>,
     /// Employer on-costs as a share of pay (default 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_cost: Option<f64>,
 }
 
 /// A scenario file as written: every field optional so that files can `extends` others.
-#[derive(Clone, Debug, PartialEq, Default, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// A scenario file this one builds on (relative to this file). Its scalars are replaced
     /// by this file's, its sections merged key by key, its lists appended to; a `[[supply]]`
     /// route of the same name replaces the parent's.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extends: Option<PathBuf>,
     /// Short name, used for the output folder: letters, digits, `-` and `_`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Title for charts and reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// A few sentences for reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The baseline extract (CSV or Parquet), relative to the file that names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<PathBuf>,
     /// Month of the baseline snapshot, `YYYY-MM` (its end).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Last month of the projection, `YYYY-MM` (default `2030-03`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step length: `month`, `quarter` or `year` (default `month`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Number of stochastic runs (default 1000).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runs: Option<u64>,
     /// Seed of the random streams (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Calendar month of the yearly reporting date (default 3: every 31 March).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub report_month: Option<u32>,
     /// Roles not in the baseline; they start empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_roles: Option<Vec<String>>,
     /// Regions not in the baseline; they start empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_regions: Option<Vec<String>>,
     /// Annual probability of leaving the NHS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attrition: Option<RateSection>,
     /// Annual probability of moving up one band (none from band 9).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progression: Option<RateSection>,
     /// Moves between roles.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfer: Vec<Transfer>,
     /// Supply routes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supply: Vec<Supply>,
     /// Demand.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub demand: Option<DemandSection>,
     /// Dated changes to parameters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub intervention: Vec<Intervention>,
     /// Pay, for costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostSection>,
 }
 
@@ -453,7 +515,7 @@ impl Scenario {
     /// Reads a scenario file and everything it extends.
     pub fn load(path: &Path) -> Result<Scenario> {
         let mut files = Vec::new();
-        let spec = load_merged(path, &mut files)?;
+        let spec = load_merged(path, &mut files, &mut Vec::new())?;
         Scenario::check(path, spec, files)
     }
 
@@ -579,11 +641,18 @@ fn parse_file(text: &str, path: &Path) -> Result<ScenarioFile> {
     Ok(spec)
 }
 
-fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>) -> Result<ScenarioFile> {
-    if files.iter().any(|(p, _)| p == path) {
+fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>, seen: &mut Vec<PathBuf>) -> Result<ScenarioFile> {
+    // Compare real paths, so that `../dir/a.toml` and `a.toml` are the same file.
+    let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    if seen.contains(&real) {
         let chain: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-        return Err(Error::input(path, "key extends", format!("extends itself through {}", chain.join(" -> "))));
+        return Err(Error::input(
+            path,
+            "key extends",
+            format!("extends itself through {} -> {}", chain.join(" -> "), path.display()),
+        ));
     }
+    seen.push(real);
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| Error::input(path, "", "not a text file: expected a TOML scenario"))?;
@@ -595,7 +664,7 @@ fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>) -> Result<Scenar
             if !parent_path.exists() {
                 return Err(Error::input(path, "key extends", format!("`{}` does not exist", parent_path.display())));
             }
-            let parent = load_merged(&parent_path, files)?;
+            let parent = load_merged(&parent_path, files, seen)?;
             Ok(merge(parent, child))
         }
     }
@@ -761,12 +830,18 @@ entry = [ { role = "A", band = "6" } ]
         assert!(err("baseline = \"b.csv\"\nstart = \"2025-03\"\n").contains("key name"));
         assert!(err("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-13\"\n").contains("2025-13"));
         assert!(err("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\nstep = \"week\"\n").contains("week"));
-        assert!(err("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\nend = \"2025-03\"\n").contains("key end"));
+        assert!(
+            err("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\nend = \"2025-03\"\n").contains("key end")
+        );
         let e = err("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\nend = \"2026-01\"\nstep = \"quarter\"\n");
         assert!(e.contains("whole number"), "{e}");
-        let ok = Scenario::from_toml("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\n", Path::new("d/s.toml"));
+        let ok =
+            Scenario::from_toml("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\n", Path::new("d/s.toml"));
         let ok = ok.unwrap();
-        assert_eq!((ok.end, ok.step, ok.runs, ok.report_month), (Month::parse("2030-03").unwrap(), Step::Month, 1000, 3));
+        assert_eq!(
+            (ok.end, ok.step, ok.runs, ok.report_month),
+            (Month::parse("2030-03").unwrap(), Step::Month, 1000, 3)
+        );
         assert_eq!(ok.baseline, PathBuf::from("d/b.csv"));
     }
 

@@ -29,7 +29,8 @@ fn compile(toml: &str, rows: Vec<BaselineRow>) -> (Scenario, Model) {
 
 fn run(toml: &str, rows: Vec<BaselineRow>, mode: Mode, runs: u64) -> RunResult {
     let (scenario, model) = compile(toml, rows);
-    let opts = RunOptions { runs: Some(runs), mode, levels: vec![Level::Total, Level::RoleBandRegion], ..Default::default() };
+    let opts =
+        RunOptions { runs: Some(runs), mode, levels: vec![Level::Total, Level::RoleBandRegion], ..Default::default() };
     runner::run_scenario(&scenario, &model, String::new(), &opts, &|| {}).unwrap()
 }
 
@@ -248,7 +249,9 @@ fn interventions_change_rates_from_their_date_and_ramp_in() {
     close(total(&r, 2, Metric::Headcount), 720.0);
     // Ramped over 24 months with yearly steps: half in force in the first year after it.
     let r = run(
-        &format!("{base}[[intervention]]\nfrom = \"2025-04\"\ntarget = \"attrition\"\nmultiply = 0.5\nramp_months = 24\n"),
+        &format!(
+            "{base}[[intervention]]\nfrom = \"2025-04\"\ntarget = \"attrition\"\nmultiply = 0.5\nramp_months = 24\n"
+        ),
         vec![row("A", "9", "X", 1000.0)],
         Mode::Deterministic,
         1,
@@ -411,6 +414,7 @@ struct Conservation {
 
 impl Recorder for Conservation {
     fn record(&mut self, _: usize, _: &Snapshot<'_>) {}
+    #[allow(clippy::needless_range_loop)] // one cell index across eight arrays
     fn observe_step(&mut self, step: usize, h: &[f64], f: &StepFlows) {
         for c in 0..h.len() {
             let expected = self.before[c] - f.leavers[c] + f.entrants[c] + f.hires[c] + f.prog_in[c] - f.prog_out[c]
@@ -421,7 +425,9 @@ impl Recorder for Conservation {
             if self.before[c] == 0.0 && f.entrants[c] + f.hires[c] + f.prog_in[c] + f.trans_in[c] == 0.0 {
                 assert_eq!(h[c], 0.0, "an empty cell filled from nothing");
             }
-            for flow in [f.leavers[c], f.entrants[c], f.hires[c], f.prog_in[c], f.prog_out[c], f.trans_in[c], f.trans_out[c]] {
+            for flow in
+                [f.leavers[c], f.entrants[c], f.hires[c], f.prog_in[c], f.prog_out[c], f.trans_in[c], f.trans_out[c]]
+            {
                 assert!(flow >= 0.0 && flow.fract() == 0.0, "flows are whole and non-negative: {flow}");
             }
         }

@@ -1,0 +1,280 @@
+//! A scenario's results as tables: the summary rows and what was run, in memory or read back
+//! from an output folder (so `plot` and `report` work on folders written earlier).
+use crate::engine::Mode;
+use crate::error::{Error, Result};
+use crate::runner::RunResult;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A file read for a run, with its SHA-256.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileHash {
+    /// The path as given.
+    pub path: String,
+    /// SHA-256 in lower-case hex.
+    pub sha256: String,
+}
+
+/// What was run: the contents of `meta.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Scenario description.
+    #[serde(default)]
+    pub description: String,
+    /// The scenario file given.
+    pub file: String,
+    /// SHA-256 of the scenario file.
+    pub sha256: String,
+    /// Every scenario file read (the scenario's own first, then what it extends).
+    pub files: Vec<FileHash>,
+    /// The baseline extract.
+    pub baseline: FileHash,
+    /// Seed.
+    pub seed: u64,
+    /// Number of runs.
+    pub runs: u64,
+    /// `stochastic` or `deterministic`.
+    pub mode: String,
+    /// Baseline month.
+    pub start: String,
+    /// Last month.
+    pub end: String,
+    /// Months per step.
+    pub step_months: u32,
+    /// Reporting dates.
+    pub report_dates: Vec<String>,
+    /// Levels reported.
+    pub levels: Vec<String>,
+    /// Supply routes.
+    #[serde(default)]
+    pub routes: Vec<String>,
+    /// wfcast version that made the results.
+    pub version: String,
+    /// Wall time of the runs, in seconds.
+    pub wall_time_seconds: f64,
+}
+
+/// One row of the summary table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Reporting date, `YYYY-MM`.
+    pub date: String,
+    /// Level of aggregation.
+    pub level: String,
+    /// Role, for levels that have one.
+    pub role: Option<String>,
+    /// Band, for levels that have one.
+    pub band: Option<String>,
+    /// Region, for levels that have one.
+    pub region: Option<String>,
+    /// Metric name.
+    pub metric: String,
+    /// Mean over runs.
+    pub mean: f64,
+    /// Standard deviation over runs.
+    pub sd: f64,
+    /// Percentiles 5, 25, 50, 75, 95 over runs.
+    pub p: [f64; 5],
+    /// Share of runs with a shortfall (`gap_fte` only).
+    pub p_shortfall: Option<f64>,
+}
+
+/// A scenario's results: what was run and its summary table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Results {
+    /// What was run.
+    pub meta: Meta,
+    /// The scenario as run (merged with what it extends), as TOML: `scenario.toml`.
+    pub scenario_toml: String,
+    /// The summary, in date, level, metric, group order.
+    pub rows: Vec<Row>,
+}
+
+impl Meta {
+    /// The metadata of a run.
+    pub fn of(r: &RunResult) -> Meta {
+        let s = &r.scenario;
+        let files: Vec<FileHash> =
+            s.files.iter().map(|(p, h)| FileHash { path: p.display().to_string(), sha256: h.clone() }).collect();
+        Meta {
+            scenario: s.name.clone(),
+            title: s.title.clone(),
+            description: s.description.clone(),
+            file: s.path.display().to_string(),
+            sha256: files.first().map(|f| f.sha256.clone()).unwrap_or_default(),
+            files,
+            baseline: FileHash { path: s.baseline.display().to_string(), sha256: r.baseline_sha256.clone() },
+            seed: r.seed,
+            runs: r.runs.runs.len() as u64,
+            mode: match r.mode {
+                Mode::Deterministic => "deterministic".into(),
+                Mode::Stochastic => "stochastic".into(),
+            },
+            start: s.start.to_string(),
+            end: s.end.to_string(),
+            step_months: s.step.months(),
+            report_dates: r.layout.dates.iter().map(|d| d.to_string()).collect(),
+            levels: r.layout.levels().iter().map(|l| l.name().to_string()).collect(),
+            routes: r.layout.routes.clone(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            wall_time_seconds: r.wall_seconds,
+        }
+    }
+}
+
+impl Results {
+    /// The results of a run held in memory.
+    pub fn of(r: &RunResult) -> Results {
+        let layout = &r.layout;
+        let dates: Vec<String> = layout.dates.iter().map(|d| d.to_string()).collect();
+        let rows = layout
+            .series()
+            .iter()
+            .zip(&r.stats)
+            .filter(|(s, _)| !(s.flow && s.date == 0))
+            .map(|(s, st)| Row {
+                date: dates[s.date].clone(),
+                level: s.level.name().into(),
+                role: s.group.role.map(|i| layout.roles[i].clone()),
+                band: s.group.band.map(|b| b.label().into()),
+                region: s.group.region.map(|i| layout.regions[i].clone()),
+                metric: s.metric.clone(),
+                mean: st.mean,
+                sd: st.sd,
+                p: st.p,
+                p_shortfall: (s.metric == "gap_fte").then_some(st.above_zero),
+            })
+            .collect();
+        let scenario_toml = toml::to_string(&r.scenario.spec).unwrap_or_else(|e| format!("# not available: {e}\n"));
+        Results { meta: Meta::of(r), scenario_toml, rows }
+    }
+
+    /// Reads `meta.json` and `summary.parquet` (or `summary.csv`) from an output folder.
+    pub fn load(dir: &Path) -> Result<Results> {
+        let meta_path = dir.join("meta.json");
+        let text = std::fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
+        let meta: Meta = serde_json::from_str(&text)
+            .map_err(|e| Error::input(&meta_path, format!("line {}", e.line()), format!("not wfcast metadata: {e}")))?;
+        let parquet = dir.join("summary.parquet");
+        let csv = dir.join("summary.csv");
+        let (path, df) = if parquet.exists() {
+            let file = std::fs::File::open(&parquet).map_err(|e| Error::io(&parquet, e))?;
+            (parquet.clone(), ParquetReader::new(file).finish())
+        } else {
+            let df = CsvReadOptions::default()
+                .with_has_header(true)
+                .try_into_reader_with_file_path(Some(csv.clone()))
+                .and_then(|r| r.finish());
+            (csv.clone(), df)
+        };
+        let df = df.map_err(|e| Error::input(&path, "", format!("cannot read the summary table: {e}")))?;
+        let bad = |e: PolarsError| Error::input(&path, "", format!("not a wfcast summary table: {e}"));
+        let text_col = |name: &str| -> Result<Vec<Option<String>>> {
+            let c = df.column(name).map_err(bad)?.cast(&DataType::String).map_err(bad)?;
+            Ok(c.str().map_err(bad)?.iter().map(|v| v.map(str::to_string)).collect())
+        };
+        let num_col = |name: &str| -> Result<Vec<Option<f64>>> {
+            let c = df.column(name).map_err(bad)?.cast(&DataType::Float64).map_err(bad)?;
+            Ok(c.f64().map_err(bad)?.iter().collect())
+        };
+        let (date, level, role, band, region, metric) = (
+            text_col("date")?,
+            text_col("level")?,
+            text_col("role")?,
+            text_col("band")?,
+            text_col("region")?,
+            text_col("metric")?,
+        );
+        let nums: Vec<Vec<Option<f64>>> = ["mean", "sd", "p05", "p25", "p50", "p75", "p95", "p_shortfall"]
+            .iter()
+            .map(|n| num_col(n))
+            .collect::<Result<_>>()?;
+        let rows = (0..df.height())
+            .map(|i| {
+                let v = |k: usize| nums[k][i].unwrap_or(f64::NAN);
+                Row {
+                    date: date[i].clone().unwrap_or_default(),
+                    level: level[i].clone().unwrap_or_default(),
+                    role: role[i].clone(),
+                    band: band[i].clone(),
+                    region: region[i].clone(),
+                    metric: metric[i].clone().unwrap_or_default(),
+                    mean: v(0),
+                    sd: v(1),
+                    p: [v(2), v(3), v(4), v(5), v(6)],
+                    p_shortfall: nums[7][i],
+                }
+            })
+            .collect();
+        let scenario_path = dir.join("scenario.toml");
+        let scenario_toml = std::fs::read_to_string(&scenario_path).unwrap_or_default();
+        Ok(Results { meta, scenario_toml, rows })
+    }
+
+    /// The rows of `metric` for one group (`None` selectors match rows without that column),
+    /// in date order.
+    pub fn series(
+        &self,
+        level: &str,
+        role: Option<&str>,
+        band: Option<&str>,
+        region: Option<&str>,
+        metric: &str,
+    ) -> Vec<&Row> {
+        self.rows
+            .iter()
+            .filter(|r| {
+                r.level == level
+                    && r.metric == metric
+                    && r.role.as_deref() == role
+                    && r.band.as_deref() == band
+                    && r.region.as_deref() == region
+            })
+            .collect()
+    }
+
+    /// The England (all-regions) total of `metric`, in date order.
+    pub fn total(&self, metric: &str) -> Vec<&Row> {
+        self.series("total", None, None, None, metric)
+    }
+
+    /// Roles that appear in the table, in order of first appearance.
+    pub fn roles(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.rows.iter().filter(|r| r.level == "role") {
+            if let Some(role) = &r.role
+                && !out.contains(role)
+            {
+                out.push(role.clone());
+            }
+        }
+        out
+    }
+
+    /// The summary table as a polars frame, with the columns of `summary.csv`.
+    pub fn frame(&self) -> Result<DataFrame> {
+        let rows = &self.rows;
+        let text = |f: &dyn Fn(&Row) -> Option<&str>| rows.iter().map(f).collect::<Vec<Option<&str>>>();
+        let mut columns = vec![
+            Column::new("scenario".into(), vec![self.meta.scenario.as_str(); rows.len()]),
+            Column::new("date".into(), text(&|r| Some(&r.date))),
+            Column::new("level".into(), text(&|r| Some(&r.level))),
+            Column::new("role".into(), text(&|r| r.role.as_deref())),
+            Column::new("band".into(), text(&|r| r.band.as_deref())),
+            Column::new("region".into(), text(&|r| r.region.as_deref())),
+            Column::new("metric".into(), text(&|r| Some(&r.metric))),
+            Column::new("mean".into(), rows.iter().map(|r| r.mean).collect::<Vec<_>>()),
+            Column::new("sd".into(), rows.iter().map(|r| r.sd).collect::<Vec<_>>()),
+        ];
+        for (k, name) in ["p05", "p25", "p50", "p75", "p95"].iter().enumerate() {
+            columns.push(Column::new((*name).into(), rows.iter().map(|r| r.p[k]).collect::<Vec<_>>()));
+        }
+        columns.push(Column::new("p_shortfall".into(), rows.iter().map(|r| r.p_shortfall).collect::<Vec<_>>()));
+        DataFrame::new(rows.len(), columns).map_err(|e| Error::Run(format!("building the summary table: {e}")))
+    }
+}

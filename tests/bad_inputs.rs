@@ -1,0 +1,267 @@
+//! Bad baselines, scenarios and arguments: exit status 2, a message naming the file, the place and the bad value, and no output written.
+mod common;
+
+use common::{SMALL_BASELINE, assert_no_output, outputs, small_scenario, wfcast, write};
+use std::path::Path;
+
+/// Whether `message` mentions `needle`: a number with a decimal point is matched by value
+/// (so `1.25` matches `1.2500`); anything else as text not glued to other letters or digits
+/// (so `rat` does not match `rate`, nor `line 1` match `line 12`).
+fn mentions(message: &str, needle: &str) -> bool {
+    if needle.contains('.')
+        && let Ok(want) = needle.parse::<f64>()
+    {
+        return message
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter_map(|t| t.trim_end_matches('.').parse::<f64>().ok())
+            .any(|got| (got - want).abs() < 1e-9);
+    }
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    message
+        .match_indices(needle)
+        .any(|(i, _)| !glued(message[..i].chars().next_back()) && !glued(message[i + needle.len()..].chars().next()))
+}
+
+/// Asserts that stderr names `file` and, for each group of `needles`, at least one of its
+/// alternatives (the line or key, the bad value).
+fn assert_message(what: &str, stderr: &str, file: &str, needles: &[&[&str]]) {
+    assert!(stderr.contains(file), "{what}: stderr does not name {file}: {stderr}");
+    for group in needles {
+        assert!(group.iter().any(|n| mentions(stderr, n)), "{what}: stderr mentions none of {group:?}: {stderr}");
+    }
+}
+
+/// Validates and runs `scenario` (called `name`, in `dir`), expecting both to refuse it with
+/// exit status 2 and a message naming `file` and `needles`, and the run to write nothing.
+fn assert_refused(dir: &Path, scenario: &Path, name: &str, file: &str, needles: &[&[&str]]) {
+    let assert = wfcast().arg("validate").arg(scenario).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.code(2);
+    assert_message("validate", &stderr, file, needles);
+
+    let out = dir.join("out");
+    let assert = wfcast().arg("run").arg(scenario).args(["--runs", "5", "--out"]).arg(&out).assert();
+    let (stdout, stderr) = outputs(&assert);
+    assert.code(2);
+    assert_message("run", &stderr, file, needles);
+    assert!(stdout.is_empty(), "a refused run printed: {stdout}");
+    assert_no_output(&out, name);
+}
+
+// ---------------------------------------------------------------------------------------
+// Baselines
+
+/// The small scenario on a baseline `staff.csv` holding `contents`.
+fn refuse_baseline(contents: &[u8], needles: &[&[&str]]) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "staff.csv", contents);
+    let scenario = write(dir.path(), "bad.toml", small_scenario("bad", "staff.csv"));
+    assert_refused(dir.path(), &scenario, "bad", "staff.csv", needles);
+}
+
+/// The small baseline with `row` added as its last line, and that line's number.
+fn with_row(row: &str) -> (String, String) {
+    let line = SMALL_BASELINE.lines().count() + 1;
+    (format!("{SMALL_BASELINE}{row}\n"), format!("line {line}"))
+}
+
+#[test]
+fn baseline_with_an_unknown_band() {
+    let (text, line) = with_row("Analyst,Band 12,London,5,5");
+    refuse_baseline(text.as_bytes(), &[&[&line], &["Band 12"]]);
+}
+
+#[test]
+fn baseline_with_a_negative_headcount() {
+    let (text, line) = with_row("Engineer,7,London,-4,0");
+    refuse_baseline(text.as_bytes(), &[&[&line], &["-4"]]);
+}
+
+#[test]
+fn baseline_with_a_non_numeric_headcount() {
+    let (text, line) = with_row("Engineer,7,London,twelve,3");
+    refuse_baseline(text.as_bytes(), &[&[&line], &["twelve"]]);
+}
+
+#[test]
+fn baseline_with_fte_above_headcount() {
+    let (text, line) = with_row("Engineer,7,London,5,7.5");
+    refuse_baseline(text.as_bytes(), &[&[&line], &["7.5"], &["fte"]]);
+}
+
+#[test]
+fn baseline_without_a_headcount_column() {
+    refuse_baseline(b"role,band,region,fte\nAnalyst,5,London,10\nEngineer,6,London,4\n", &[&["headcount"]]);
+}
+
+#[test]
+fn baseline_that_is_empty() {
+    refuse_baseline(b"", &[]);
+}
+
+#[test]
+fn baseline_that_is_not_csv() {
+    let mut bytes: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    refuse_baseline(&bytes, &[]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Scenarios
+
+/// The top of a scenario called `bad` on `staff.csv`: five lines.
+const HEAD: &str =
+    "name = \"bad\"\nbaseline = \"staff.csv\"\nstart = \"2025-03\"\nend = \"2027-03\"\nstep = \"year\"\n";
+
+/// `line N`, where N is the 1-based line of `text` holding `needle`.
+fn line_of(text: &str, needle: &str) -> String {
+    let n = text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("`{needle}` not in the text"));
+    format!("line {}", n + 1)
+}
+
+/// A scenario `bad.toml` holding `text`, on the small baseline, refused.
+fn refuse_scenario(text: &str, needles: &[&[&str]]) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "staff.csv", SMALL_BASELINE);
+    let scenario = write(dir.path(), "bad.toml", text);
+    assert_refused(dir.path(), &scenario, "bad", "bad.toml", needles);
+}
+
+#[test]
+fn scenario_with_an_unknown_top_level_key() {
+    let text = format!("{HEAD}attrtion = 0.1\n");
+    refuse_scenario(&text, &[&["attrtion"], &[&line_of(&text, "attrtion")]]);
+}
+
+#[test]
+fn scenario_with_an_unknown_key_in_a_rule() {
+    let text = format!("{HEAD}\n[attrition]\ndefault = 0.1\n\n[[attrition.rule]]\nrole = \"Analyst\"\nrat = 0.1\n");
+    refuse_scenario(&text, &[&["rat"], &[&line_of(&text, "rat ="), "attrition.rule"]]);
+}
+
+#[test]
+fn scenario_with_a_typo_in_a_role_name() {
+    let text = format!("{HEAD}\n[attrition]\ndefault = 0.1\n\n[[attrition.rule]]\nrole = \"Analist\"\nrate = 0.2\n");
+    let line = line_of(&text, "Analist");
+    refuse_scenario(&text, &[&["Analist"], &["did you mean"], &["Analyst"], &[&line, "attrition.rule"]]);
+}
+
+#[test]
+fn scenario_with_a_bad_band_in_a_selector() {
+    let text =
+        format!("{HEAD}\n[attrition]\ndefault = 0.1\n\n[[attrition.rule]]\nband = [\"5\", \"8e\"]\nrate = 0.2\n");
+    let line = line_of(&text, "8e");
+    refuse_scenario(&text, &[&["8e"], &[&line, "attrition.rule"]]);
+}
+
+#[test]
+fn scenario_with_a_bad_month() {
+    let text = HEAD.replace("2025-03", "2025-13");
+    refuse_scenario(&text, &[&["2025-13"], &["start", &line_of(&text, "2025-13")]]);
+}
+
+#[test]
+fn scenario_with_a_bad_step() {
+    let text = HEAD.replace("\"year\"", "\"week\"");
+    refuse_scenario(&text, &[&["week"], &["step", &line_of(&text, "week")]]);
+}
+
+#[test]
+fn scenario_with_a_probability_above_one() {
+    let text = format!("{HEAD}\n[attrition]\ndefault = 1.5\n");
+    refuse_scenario(&text, &[&["1.5"], &["attrition", &line_of(&text, "1.5")]]);
+}
+
+#[test]
+fn scenario_with_a_probability_distribution_above_one() {
+    let text = format!(
+        "{HEAD}\n[attrition]\ndefault = 0.1\n\n[[attrition.rule]]\nrole = \"Engineer\"\nrate = {{ mean = 1.2, sd = 0.1 }}\n"
+    );
+    refuse_scenario(&text, &[&["1.2"], &["attrition.rule", &line_of(&text, "1.2")]]);
+}
+
+#[test]
+fn scenario_extending_a_missing_file() {
+    let text = format!("extends = \"nowhere.toml\"\n{HEAD}");
+    refuse_scenario(&text, &[&["nowhere.toml"], &["extends", &line_of(&text, "nowhere")]]);
+}
+
+#[test]
+fn scenario_with_transfer_rates_above_one() {
+    let text = format!(
+        "{HEAD}\n[[transfer]]\nfrom = \"Analyst\"\nto = \"Engineer\"\nrate = 0.75\n\n\
+         [[transfer]]\nfrom = \"Analyst\"\nto = \"Lead\"\nrate = 0.5\n"
+    );
+    refuse_scenario(&text, &[&["transfer"], &["1.25"]]);
+}
+
+#[test]
+fn scenario_with_a_pipeline_route_without_entry() {
+    let text = format!("{HEAD}\n[[supply]]\nname = \"grads\"\nintake = 10\nmonths = [9]\n");
+    refuse_scenario(&text, &[&["entry"], &["supply[0]", "grads"]]);
+}
+
+#[test]
+fn scenarios_extending_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "staff.csv", SMALL_BASELINE);
+    let a = write(d, "loop_a.toml", format!("extends = \"loop_b.toml\"\n{HEAD}").replace("\"bad\"", "\"loop\""));
+    write(d, "loop_b.toml", "extends = \"loop_a.toml\"\nruns = 10\n");
+    assert_refused(d, &a, "loop", "loop_a.toml", &[&["extends"], &["loop_b.toml"]]);
+}
+
+/// The same cycle, written with paths through `..`: the files must be recognised as the
+/// same files, not followed until the path is too long.
+#[test]
+fn scenarios_extending_each_other_through_parent_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("sub");
+    std::fs::create_dir(&d).unwrap();
+    write(dir.path(), "staff.csv", SMALL_BASELINE);
+    let head = HEAD.replace("\"bad\"", "\"loop\"").replace("\"staff.csv\"", "\"../staff.csv\"");
+    let a = write(&d, "loop_a.toml", format!("extends = \"../sub/loop_b.toml\"\n{head}"));
+    write(&d, "loop_b.toml", "extends = \"../sub/loop_a.toml\"\nruns = 10\n");
+    let assert = wfcast().arg("validate").arg(&a).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.code(2);
+    assert_message("validate", &stderr, "loop_a.toml", &[&["extends"], &["loop_b.toml"]]);
+    assert!(stderr.len() < 2000, "the cycle was followed instead of detected ({} bytes of message)", stderr.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// Command-line arguments
+
+/// Runs the small scenario with `args`, expecting exit status 2, a message with `needles`
+/// and no output.
+fn refuse_args(args: &[&str], needles: &[&[&str]]) {
+    let (dir, scenario) = common::small_fixture("args");
+    let out = dir.path().join("out");
+    let assert = wfcast().arg("run").arg(&scenario).args(args).arg("--out").arg(&out).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.code(2);
+    for group in needles {
+        assert!(group.iter().any(|n| mentions(&stderr, n)), "{args:?}: stderr mentions none of {group:?}: {stderr}");
+    }
+    assert_no_output(&out, "args");
+}
+
+#[test]
+fn zero_runs_is_refused() {
+    refuse_args(&["--runs", "0"], &[&["--runs", "runs"], &["0"]]);
+}
+
+#[test]
+fn an_unknown_level_is_refused() {
+    refuse_args(&["--levels", "total,nonsense"], &[&["--levels", "levels"], &["nonsense"]]);
+}
+
+#[test]
+fn zero_threads_is_refused() {
+    refuse_args(&["--threads", "0"], &[&["--threads", "threads"], &["0"]]);
+}
+
+#[test]
+fn a_non_numeric_run_count_is_refused() {
+    refuse_args(&["--runs", "many"], &[&["--runs", "runs"], &["many"]]);
+}
