@@ -46,6 +46,48 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Also write a self-contained HTML report (report.html) into each output folder.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Run scenarios with common random numbers and compare each with the first.
+    Compare {
+        /// Scenario files (TOML); the first is the reference.
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<PathBuf>,
+        /// Number of runs (default: the first scenario's `runs`).
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Seed (default: the first scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Levels of aggregation, comma-separated (as for `run`).
+        #[arg(long, value_delimiter = ',', default_value = "total,role,band,region,role_band")]
+        levels: Vec<String>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Also write report.html into the comparison folder.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Draw (or redraw) the charts of an output folder written by `run` or `compare`.
+    Plot {
+        /// Output folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+    /// Write the self-contained HTML report of an output folder written by `run` or `compare`.
+    Report {
+        /// Output folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
     },
     /// Check scenario files (and their baselines) without running them.
     Validate {
@@ -57,37 +99,63 @@ pub enum Command {
 
 /// What `main` should do, with every argument checked.
 pub enum Action {
-    /// Run scenarios.
+    /// Run scenarios (and whether to be quiet).
     Run(RunCommand, bool),
+    /// Compare scenarios (and whether to be quiet).
+    Compare(RunCommand, bool),
+    /// Draw charts of output folders.
+    Plot(Vec<PathBuf>),
+    /// Write reports of output folders.
+    Report(Vec<PathBuf>),
     /// Validate files.
     Validate(Vec<PathBuf>),
+}
+
+fn bad(flag: &str, msg: String) -> Error {
+    Error::input("", format!("--{flag}"), msg)
+}
+
+/// Checks the options `run` and `compare` share.
+fn run_options(
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    levels: &[String],
+    mode: Mode,
+) -> Result<RunOptions, Error> {
+    if runs == Some(0) {
+        return Err(bad("runs", "0: expected at least 1".into()));
+    }
+    if threads == Some(0) {
+        return Err(bad("threads", "0: expected at least 1".into()));
+    }
+    let levels = levels
+        .iter()
+        .map(|l| {
+            Level::parse(l.trim()).ok_or_else(|| {
+                let all: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
+                bad("levels", format!("`{l}`: expected some of {}", all.join(", ")))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RunOptions { runs, seed, mode, threads, levels })
 }
 
 impl Cli {
     /// Checks the arguments and turns them into the library's options.
     pub fn into_action(self) -> Result<Action, Error> {
         match self.command {
-            Command::Run { scenarios, runs, seed, deterministic, out, threads, levels, quiet } => {
-                let bad = |flag: &str, msg: String| Error::input("", format!("--{flag}"), msg);
-                if runs == Some(0) {
-                    return Err(bad("runs", "0: expected at least 1".into()));
-                }
-                if threads == Some(0) {
-                    return Err(bad("threads", "0: expected at least 1".into()));
-                }
-                let levels = levels
-                    .iter()
-                    .map(|l| {
-                        Level::parse(l.trim()).ok_or_else(|| {
-                            let all: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
-                            bad("levels", format!("`{l}`: expected some of {}", all.join(", ")))
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+            Command::Run { scenarios, runs, seed, deterministic, out, threads, levels, quiet, report } => {
                 let mode = if deterministic { Mode::Deterministic } else { Mode::Stochastic };
-                let options = RunOptions { runs, seed, mode, threads, levels };
-                Ok(Action::Run(RunCommand { scenarios, options, out, progress: !quiet }, quiet))
+                let options = run_options(runs, seed, threads, &levels, mode)?;
+                Ok(Action::Run(RunCommand { scenarios, options, out, progress: !quiet, report }, quiet))
             }
+            Command::Compare { scenarios, runs, seed, out, threads, levels, quiet, report } => {
+                let options = run_options(runs, seed, threads, &levels, Mode::Stochastic)?;
+                Ok(Action::Compare(RunCommand { scenarios, options, out, progress: !quiet, report }, quiet))
+            }
+            Command::Plot { dirs } => Ok(Action::Plot(dirs)),
+            Command::Report { dirs } => Ok(Action::Report(dirs)),
             Command::Validate { files } => Ok(Action::Validate(files)),
         }
     }

@@ -1,8 +1,12 @@
 //! The commands behind the CLI, with plain arguments: run and validate scenarios.
+use crate::chart;
+use crate::compare;
 use crate::engine::Mode;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::model::{self, Model};
+use crate::report;
+use crate::results::Comparison;
 use crate::results::Results;
 use crate::runner::{self, RunOptions, RunResult};
 use crate::scenario::{Scenario, sha256_hex};
@@ -64,6 +68,8 @@ pub struct RunCommand {
     pub out: PathBuf,
     /// Whether to show a progress bar (on a terminal, for runs that take more than a moment).
     pub progress: bool,
+    /// Whether to write report.html too.
+    pub report: bool,
 }
 
 /// A progress bar that appears only after half a second, and only on a terminal.
@@ -114,9 +120,59 @@ pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Resu
         let result = runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &cmd.options, &tick)?;
         bar.finish_and_clear();
         let dir = export::write_all(&Results::of(&result), &cmd.out, &export::default_exporters())?;
+        if cmd.report {
+            report::write_report(&dir)?;
+        }
         on_done(&result, &dir);
     }
     Ok(())
+}
+
+/// Runs scenarios with common random numbers, writes the comparison folder, and returns it.
+pub fn compare(cmd: &RunCommand, on_done: impl FnOnce(&Comparison, &Path)) -> Result<()> {
+    let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
+    let runs = cmd.options.runs.unwrap_or(prepared[0].scenario.runs) * prepared.len() as u64;
+    let (bar, tick) = progress_bar(runs, cmd.progress);
+    bar.set_message("compare");
+    let (results, comparison) = compare::run_comparison(&prepared, &cmd.options, &tick)?;
+    bar.finish_and_clear();
+    let tables: Vec<Results> = results.iter().map(Results::of).collect();
+    let dir = compare::write_comparison(&comparison, &tables, &cmd.out)?;
+    if cmd.report {
+        report::write_report(&dir)?;
+    }
+    on_done(&comparison, &dir);
+    Ok(())
+}
+
+/// Draws (or redraws) the charts of output folders; returns the files written.
+pub fn plot(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for dir in dirs {
+        let charts = dir.join("charts");
+        let tmp = dir.join(format!(".charts.tmp-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let files = if dir.join("comparison.csv").exists() {
+            chart::write_comparison_charts(&Comparison::load(dir)?, &tmp)
+        } else {
+            chart::write_scenario_charts(&Results::load(dir)?, &tmp)
+        };
+        let files = match files {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        };
+        export::replace_dir(&tmp, &charts)?;
+        written.extend(files.iter().filter_map(|f| f.file_name()).map(|n| charts.join(n)));
+    }
+    Ok(written)
+}
+
+/// Writes report.html into output folders; returns the files written.
+pub fn report(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    dirs.iter().map(|d| report::write_report(d)).collect()
 }
 
 fn fmt_num(x: f64) -> String {

@@ -69,7 +69,13 @@ impl Exporter for ScenarioToml {
 
 /// The exporters every run writes.
 pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(SummaryCsv), Box::new(SummaryParquet), Box::new(MetaJson), Box::new(ScenarioToml)]
+    vec![
+        Box::new(SummaryCsv),
+        Box::new(SummaryParquet),
+        Box::new(MetaJson),
+        Box::new(ScenarioToml),
+        Box::new(crate::chart::Charts),
+    ]
 }
 
 /// Writes `results` with `exporters` into `out/<scenario name>/`, replacing what was there

@@ -2,13 +2,16 @@
 #![warn(missing_docs)]
 pub mod band;
 pub mod baseline;
+pub mod chart;
 pub mod commands;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod export;
 pub mod grid;
 pub mod model;
 pub mod pay;
+pub mod report;
 pub mod results;
 pub mod runner;
 pub mod sampling;

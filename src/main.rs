@@ -14,6 +14,22 @@ fn main() -> ExitCode {
                 println!("results: {}\n", dir.display());
             }
         }),
+        cli::Action::Compare(cmd, quiet) => commands::compare(&cmd, |comparison, dir| {
+            if !quiet {
+                println!("{}", comparison.markdown_table());
+                println!("results: {}\n", dir.display());
+            }
+        }),
+        cli::Action::Plot(dirs) => commands::plot(&dirs).map(|files| {
+            for f in files {
+                println!("{}", f.display());
+            }
+        }),
+        cli::Action::Report(dirs) => commands::report(&dirs).map(|files| {
+            for f in files {
+                println!("{}", f.display());
+            }
+        }),
         cli::Action::Validate(files) => commands::validate(&files).map(|lines| {
             for line in lines {
                 println!("{line}");

@@ -278,3 +278,38 @@ impl Results {
         DataFrame::new(rows.len(), columns).map_err(|e| Error::Run(format!("building the summary table: {e}")))
     }
 }
+
+/// The distribution over runs of a scenario's per-run difference from the first scenario of
+/// a comparison (this scenario minus the first, run by run, with common random numbers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diff {
+    /// Mean difference.
+    pub mean: f64,
+    /// Percentiles 5, 25, 50, 75, 95 of the difference.
+    pub p: [f64; 5],
+    /// For `gap_fte`: the share of runs in which this scenario's gap is smaller than the first's.
+    pub p_gap_smaller: Option<f64>,
+}
+
+/// One row of `comparison.csv`: one scenario's summary of a series, and its difference from
+/// the first scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComparisonRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// The scenario's own summary row.
+    pub row: Row,
+    /// Difference from the first scenario (`None` for the first scenario itself).
+    pub diff: Option<Diff>,
+}
+
+/// A comparison of scenarios run with common random numbers: `comparison.csv` plus what was run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Folder name: `compare-<name>-<name>...`.
+    pub name: String,
+    /// What was run, per scenario, in the order given (the first is the reference).
+    pub scenarios: Vec<Meta>,
+    /// Rows of every series the scenarios share, for every scenario.
+    pub rows: Vec<ComparisonRow>,
+}
