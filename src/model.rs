@@ -577,6 +577,17 @@ impl Model {
             changes.push(Change { cells, amount, share });
         }
 
+        // Demand is zero, and stays zero, in a cell with no baseline staff, no establishment
+        // and no dated change: vacancy-fill need not visit it.
+        let mut may_demand: Vec<bool> = (0..n).map(|cell| h0[cell] > 0.0).collect();
+        if let Some(e) = &est {
+            e.iter().enumerate().filter(|(_, v)| **v > 0.0).for_each(|(cell, _)| may_demand[cell] = true);
+        }
+        changes.iter().flat_map(|ch| &ch.cells).for_each(|&cell| may_demand[cell] = true);
+        for f in &mut fills {
+            f.cells.retain(|&cell| may_demand[cell]);
+        }
+
         // Interventions.
         let mut interventions = Vec::new();
         for (i, iv) in spec.intervention.iter().enumerate() {

@@ -1180,49 +1180,29 @@ pub fn multinomial(rng: &mut WfRng, n: u64, probs: &[f64], out: &mut [u64]) {
 pub fn thin_to(rng: &mut WfRng, counts: &[u64], keep: u64, out: &mut [u64]) {
     let m = counts.len().min(out.len());
     let counts = &counts[..m];
-    let mut total: u64 = counts.iter().sum();
+    let total: u64 = counts.iter().sum();
     out[m..].fill(0);
     if keep >= total {
         out[..m].copy_from_slice(counts);
         return;
     }
-    let mut keep = keep;
-    for (i, &c) in counts.iter().enumerate() {
-        if keep == 0 {
-            out[i..m].fill(0);
-            return;
+    // Pick the smaller of the kept and the dropped items uniformly without replacement
+    // (rand's index sampling), then count them per category: the cost grows with the
+    // number of items picked, not with the number of categories.
+    let drop = keep > total / 2;
+    let picked = if drop { total - keep } else { keep };
+    let mut idx: Vec<usize> = rand::seq::index::sample(rng, total as usize, picked as usize).into_vec();
+    idx.sort_unstable();
+    let mut hits = idx.iter().peekable();
+    let mut end = 0usize;
+    for (o, &c) in out[..m].iter_mut().zip(counts) {
+        end += c as usize;
+        let mut k = 0u64;
+        while hits.next_if(|&&i| i < end).is_some() {
+            k += 1;
         }
-        let k = if c == 0 {
-            0
-        } else if keep == total {
-            c
-        } else if c == total {
-            keep
-        } else {
-            hypergeometric(rng, total, c, keep)
-        };
-        out[i] = k;
-        total -= c;
-        keep -= k;
+        *o = if drop { c - k } else { k };
     }
-}
-
-/// How many of a sample of `draws` from `total` items fall among `marked` of them
-/// (`0 < marked < total`, `0 < draws < total`).
-fn hypergeometric(rng: &mut WfRng, total: u64, marked: u64, draws: u64) -> u64 {
-    // rand_distr refuses a few extreme populations where its inversion start
-    // underflows; the distribution is symmetric in `marked` and `draws`, so try the
-    // other way round, and as a last resort a Binomial clamped into the support.
-    let lo = draws.saturating_sub(total - marked);
-    let hi = marked.min(draws);
-    let x = if let Ok(d) = rand_distr::Hypergeometric::new(total, marked, draws) {
-        d.sample(rng)
-    } else if let Ok(d) = rand_distr::Hypergeometric::new(total, draws, marked) {
-        d.sample(rng)
-    } else {
-        binomial(rng, draws, marked as f64 / total as f64)
-    };
-    x.clamp(lo, hi)
 }
 
 #[cfg(test)]

@@ -132,6 +132,10 @@ struct LevelGroups {
     level: Level,
     group_of_cell: Vec<usize>,
     groups: Vec<Group>,
+    /// A finer level (index into `levels`) whose groups sum to this level's, with the
+    /// group of this level each of its groups falls in: summing from it is cheaper than
+    /// summing from the cells.
+    source: Option<(usize, Vec<usize>)>,
 }
 
 /// Where each number of a run's row lives: date x (level x metric x group, then dropouts).
@@ -150,6 +154,8 @@ pub struct Layout {
     levels: Vec<LevelGroups>,
     cost_per_fte: Option<[f64; Band::COUNT]>,
     bands_of_cells: Vec<Band>,
+    /// Levels in the order they are summed: finer first.
+    order: Vec<usize>,
     per_date: usize,
     total: Group,
 }
@@ -207,9 +213,23 @@ impl Layout {
                         }
                     })
                     .collect();
-                LevelGroups { level, group_of_cell, groups }
+                LevelGroups { level, group_of_cell, groups, source: None }
             })
             .collect();
+        let mut levels = levels;
+        let mut order: Vec<usize> = (0..levels.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(levels[i].groups.len()));
+        for (k, &i) in order.iter().enumerate() {
+            let finer = order[..k]
+                .iter()
+                .rev()
+                .copied()
+                .find(|&j| refines(levels[j].level, levels[i].level) && levels[j].groups.len() < g.len());
+            if let Some(j) = finer {
+                let map = levels[j].groups.iter().map(|grp| group_in(&levels[i].groups, grp)).collect();
+                levels[i].source = Some((j, map));
+            }
+        }
         let per_date = levels.iter().map(|l| l.groups.len()).sum::<usize>() * metrics.len() + model.route_names.len();
         Layout {
             dates: model.report_dates(),
@@ -220,6 +240,7 @@ impl Layout {
             levels,
             cost_per_fte: model.cost_per_fte,
             bands_of_cells: (0..g.len()).map(|c| g.band_of(c)).collect(),
+            order,
             per_date,
             total: Group { role: None, band: None, region: None },
         }
@@ -315,35 +336,77 @@ impl Recorder for RowRecorder<'_> {
         let n = s.headcount.len();
         let row = &mut self.row[date * l.per_date..(date + 1) * l.per_date];
         row.fill(0.0);
+        let nm = l.metrics.len();
+        // Offset of each level's block of metric 0; metric m's block follows at m * groups.
+        let mut offsets = Vec::with_capacity(l.levels.len());
         let mut off = 0;
         for lg in &l.levels {
-            let block = lg.groups.len();
-            for m in &l.metrics {
-                self.cell.clear();
-                match m {
-                    Metric::Headcount => self.cell.extend_from_slice(s.headcount),
-                    Metric::Fte => self.cell.extend((0..n).map(|c| s.headcount[c] * s.phi[c])),
-                    Metric::DemandFte => self.cell.extend_from_slice(s.demand),
-                    Metric::GapFte => self.cell.extend((0..n).map(|c| s.demand[c] - s.headcount[c] * s.phi[c])),
-                    Metric::Leavers => self.cell.extend_from_slice(s.leavers),
-                    Metric::Joiners => self.cell.extend((0..n).map(|c| s.joiners.iter().map(|j| j[c]).sum::<f64>())),
-                    Metric::JoinersOf(r) => self.cell.extend_from_slice(&s.joiners[*r]),
-                    Metric::Progressed => self.cell.extend_from_slice(s.progressed),
-                    Metric::Transferred => self.cell.extend_from_slice(s.transferred),
-                    Metric::CostGbp => {
-                        let pay = l.cost_per_fte.expect("cost metric only with pay");
-                        self.cell.extend((0..n).map(|c| s.headcount[c] * s.phi[c] * pay[l.bands_of_cells[c].index()]))
+            offsets.push(off);
+            off += lg.groups.len() * nm;
+        }
+        for (mi, m) in l.metrics.iter().enumerate() {
+            self.cell.clear();
+            match m {
+                Metric::Headcount => self.cell.extend_from_slice(s.headcount),
+                Metric::Fte => self.cell.extend((0..n).map(|c| s.headcount[c] * s.phi[c])),
+                Metric::DemandFte => self.cell.extend_from_slice(s.demand),
+                Metric::GapFte => self.cell.extend((0..n).map(|c| s.demand[c] - s.headcount[c] * s.phi[c])),
+                Metric::Leavers => self.cell.extend_from_slice(s.leavers),
+                Metric::Joiners => self.cell.extend((0..n).map(|c| s.joiners.iter().map(|j| j[c]).sum::<f64>())),
+                Metric::JoinersOf(r) => self.cell.extend_from_slice(&s.joiners[*r]),
+                Metric::Progressed => self.cell.extend_from_slice(s.progressed),
+                Metric::Transferred => self.cell.extend_from_slice(s.transferred),
+                Metric::CostGbp => {
+                    let pay = l.cost_per_fte.expect("cost metric only with pay");
+                    self.cell.extend((0..n).map(|c| s.headcount[c] * s.phi[c] * pay[l.bands_of_cells[c].index()]))
+                }
+            }
+            for &li in &l.order {
+                let lg = &l.levels[li];
+                let at = offsets[li] + mi * lg.groups.len();
+                match &lg.source {
+                    None => {
+                        let out = &mut row[at..at + lg.groups.len()];
+                        for (c, v) in self.cell.iter().enumerate() {
+                            out[lg.group_of_cell[c]] += v;
+                        }
+                    }
+                    Some((src, map)) => {
+                        let from = offsets[*src] + mi * l.levels[*src].groups.len();
+                        let (head, tail) = row.split_at_mut(at.max(from));
+                        let (src_block, out) = if from < at {
+                            (&head[from..from + map.len()], &mut tail[..lg.groups.len()])
+                        } else {
+                            (&tail[..map.len()], &mut head[at..at + lg.groups.len()])
+                        };
+                        for (v, &g) in src_block.iter().zip(map) {
+                            out[g] += v;
+                        }
                     }
                 }
-                let out = &mut row[off..off + block];
-                for (c, v) in self.cell.iter().enumerate() {
-                    out[lg.group_of_cell[c]] += v;
-                }
-                off += block;
             }
         }
         row[off..off + s.dropouts.len()].copy_from_slice(s.dropouts);
     }
+}
+
+/// Whether every group of `fine` lies inside one group of `coarse`.
+fn refines(fine: Level, coarse: Level) -> bool {
+    let (fr, fb, fx) = fine.keeps();
+    let (cr, cb, cx) = coarse.keeps();
+    fine != coarse && (fr || !cr) && (fb || !cb) && (fx || !cx)
+}
+
+/// The index in `groups` of the group that contains `fine`.
+fn group_in(groups: &[Group], fine: &Group) -> usize {
+    groups
+        .iter()
+        .position(|g| {
+            g.role.is_none_or(|r| fine.role == Some(r))
+                && g.band.is_none_or(|b| fine.band == Some(b))
+                && g.region.is_none_or(|x| fine.region == Some(x))
+        })
+        .expect("a finer level's group lies in a coarser level's group")
 }
 
 /// The runs computed so far: run indices and their rows. Sets of runs computed apart

@@ -506,3 +506,23 @@ growth = {growth}
         }
     }
 }
+
+#[test]
+fn every_level_sums_to_the_total_in_every_run() {
+    let (_, model) = compile(LINEAR, linear_rows());
+    let layout = Layout::new(&model, &Level::ALL);
+    let set = runner::run_set(&model, &layout, 3, Mode::Stochastic, &[0, 1, 2], &|| {}).unwrap();
+    for (d, _) in layout.dates.iter().enumerate() {
+        for m in &layout.metrics {
+            let total = layout.index(d, Level::Total, m, 0).unwrap();
+            for level in Level::ALL {
+                let n = layout.groups(level).unwrap().len();
+                for run in 0..3 {
+                    let sum: f64 = (0..n).map(|g| set.values[[run, layout.index(d, level, m, g).unwrap()]]).sum();
+                    let t = set.values[[run, total]];
+                    assert!((sum - t).abs() < 1e-6 * t.abs().max(1.0), "{level} {m:?} date {d}: {sum} vs {t}");
+                }
+            }
+        }
+    }
+}
