@@ -1617,22 +1617,5 @@ fn x_of(date: &str) -> Option<f64> {
 
 /// `v` with `decimals` decimals and thousands separated by commas: `45,000`, `−1,250.5`.
 fn thousands(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return String::new();
-    }
-    let text = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    let zero = text.chars().all(|c| c == '0' || c == '.');
-    if v < 0.0 && !zero { format!("−{out}") } else { out }
+    if v.is_finite() { crate::format::typeset(v, decimals) } else { String::new() }
 }

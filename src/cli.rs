@@ -1,5 +1,5 @@
 //! The command line: clap definitions, validated into the library's plain options.
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use wfcast::Error;
 use wfcast::commands::RunCommand;
@@ -16,6 +16,33 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options that `run` and `compare` share.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Number of runs (default: the (first) scenario's `runs`).
+    #[arg(long)]
+    runs: Option<u64>,
+    /// Seed (default: the (first) scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Levels of aggregation, comma-separated: total, role, band, region, role_band,
+    /// role_region, role_band_region.
+    #[arg(long, value_delimiter = ',', default_value = "total,role,band,region,role_band")]
+    levels: Vec<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Also write a self-contained HTML report (report.html) into each output folder.
+    #[arg(long)]
+    report: bool,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -24,58 +51,21 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Number of runs (default: the scenario's `runs`).
-        #[arg(long)]
-        runs: Option<u64>,
-        /// Seed (default: the scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
         /// Run the expectation once instead of random runs.
         #[arg(long)]
         deterministic: bool,
-        /// Output folder.
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Levels of aggregation, comma-separated: total, role, band, region, role_band,
-        /// role_region, role_band_region.
-        #[arg(long, value_delimiter = ',', default_value = "total,role,band,region,role_band")]
-        levels: Vec<String>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Also write a self-contained HTML report (report.html) into each output folder.
-        #[arg(long)]
-        report: bool,
+        /// Options shared with `compare`.
+        #[command(flatten)]
+        args: RunArgs,
     },
     /// Run scenarios with common random numbers and compare each with the first.
     Compare {
         /// Scenario files (TOML); the first is the reference.
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<PathBuf>,
-        /// Number of runs (default: the first scenario's `runs`).
-        #[arg(long)]
-        runs: Option<u64>,
-        /// Seed (default: the first scenario's `seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output folder.
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Levels of aggregation, comma-separated (as for `run`).
-        #[arg(long, value_delimiter = ',', default_value = "total,role,band,region,role_band")]
-        levels: Vec<String>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Also write report.html into the comparison folder.
-        #[arg(long)]
-        report: bool,
+        /// Options shared with `run`.
+        #[command(flatten)]
+        args: RunArgs,
     },
     /// Draw (or redraw) the charts of an output folder written by `run` or `compare`.
     Plot {
@@ -115,44 +105,42 @@ fn bad(flag: &str, msg: String) -> Error {
     Error::input("", format!("--{flag}"), msg)
 }
 
-/// Checks the options `run` and `compare` share.
-fn run_options(
-    runs: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
-    levels: &[String],
-    mode: Mode,
-) -> Result<RunOptions, Error> {
-    if runs == Some(0) {
-        return Err(bad("runs", "0: expected at least 1".into()));
-    }
-    if threads == Some(0) {
-        return Err(bad("threads", "0: expected at least 1".into()));
-    }
-    let levels = levels
-        .iter()
-        .map(|l| {
-            Level::parse(l.trim()).ok_or_else(|| {
-                let all: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
-                bad("levels", format!("`{l}`: expected some of {}", all.join(", ")))
+impl RunArgs {
+    /// Checks the options and builds the command for `scenarios` in `mode`.
+    fn into_command(self, scenarios: Vec<PathBuf>, mode: Mode) -> Result<(RunCommand, bool), Error> {
+        let RunArgs { runs, seed, out, threads, levels, quiet, report } = self;
+        if runs == Some(0) {
+            return Err(bad("runs", "0: expected at least 1".into()));
+        }
+        if threads == Some(0) {
+            return Err(bad("threads", "0: expected at least 1".into()));
+        }
+        let levels = levels
+            .iter()
+            .map(|l| {
+                Level::parse(l.trim()).ok_or_else(|| {
+                    let all: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
+                    bad("levels", format!("`{l}`: expected some of {}", all.join(", ")))
+                })
             })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(RunOptions { runs, seed, mode, threads, levels })
+            .collect::<Result<Vec<_>, _>>()?;
+        let options = RunOptions { runs, seed, mode, threads, levels };
+        Ok((RunCommand { scenarios, options, out, progress: !quiet, report }, quiet))
+    }
 }
 
 impl Cli {
     /// Checks the arguments and turns them into the library's options.
     pub fn into_action(self) -> Result<Action, Error> {
         match self.command {
-            Command::Run { scenarios, runs, seed, deterministic, out, threads, levels, quiet, report } => {
+            Command::Run { scenarios, deterministic, args } => {
                 let mode = if deterministic { Mode::Deterministic } else { Mode::Stochastic };
-                let options = run_options(runs, seed, threads, &levels, mode)?;
-                Ok(Action::Run(RunCommand { scenarios, options, out, progress: !quiet, report }, quiet))
+                let (cmd, quiet) = args.into_command(scenarios, mode)?;
+                Ok(Action::Run(cmd, quiet))
             }
-            Command::Compare { scenarios, runs, seed, out, threads, levels, quiet, report } => {
-                let options = run_options(runs, seed, threads, &levels, Mode::Stochastic)?;
-                Ok(Action::Compare(RunCommand { scenarios, options, out, progress: !quiet, report }, quiet))
+            Command::Compare { scenarios, args } => {
+                let (cmd, quiet) = args.into_command(scenarios, Mode::Stochastic)?;
+                Ok(Action::Compare(cmd, quiet))
             }
             Command::Plot { dirs } => Ok(Action::Plot(dirs)),
             Command::Report { dirs } => Ok(Action::Report(dirs)),

@@ -4,6 +4,7 @@ use crate::compare;
 use crate::engine::Mode;
 use crate::error::{Error, Result};
 use crate::export;
+use crate::format::grouped;
 use crate::model::{self, Model};
 use crate::report;
 use crate::results::Comparison;
@@ -175,19 +176,6 @@ pub fn report(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     dirs.iter().map(|d| report::write_report(d)).collect()
 }
 
-fn fmt_num(x: f64) -> String {
-    let r = x.round() as i64;
-    let s = r.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if r < 0 { format!("-{out}") } else { out }
-}
-
 /// The England totals of supply, demand and gap at each reporting date, with 90% intervals.
 pub fn headline_table(result: &RunResult) -> String {
     let deterministic = result.mode == Mode::Deterministic;
@@ -211,8 +199,8 @@ pub fn headline_table(result: &RunResult) -> String {
     let cell = |date: usize, metric: Metric| -> String {
         match result.stat(date, Level::Total, &metric, 0) {
             None => "-".into(),
-            Some(s) if deterministic => fmt_num(s.mean),
-            Some(s) => format!("{} ({} to {})", fmt_num(s.p[2]), fmt_num(s.p[0]), fmt_num(s.p[4])),
+            Some(s) if deterministic => grouped(s.mean, 0),
+            Some(s) => format!("{} ({} to {})", grouped(s.p[2], 0), grouped(s.p[0], 0), grouped(s.p[4], 0)),
         }
     };
     for (i, d) in result.layout.dates.iter().enumerate() {

@@ -11,6 +11,7 @@ use crate::chart;
 use crate::commands::Prepared;
 use crate::error::{Error, Result};
 use crate::export;
+use crate::format;
 use crate::results::{Comparison, ComparisonRow, Diff, Meta, Results, Row};
 use crate::runner::{self, RunOptions, RunResult};
 use crate::summary::Stats;
@@ -418,23 +419,7 @@ fn write_files(comparison: &Comparison, scenarios: &[Results], dir: &Path) -> Re
 
 /// Thousands-separated whole number: `-12,345`; with `signed`, positive numbers get a `+`.
 fn fmt_num(x: f64, signed: bool) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let r = x.round() as i64;
-    let digits = r.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    match (r < 0, signed && r > 0) {
-        (true, _) => format!("-{out}"),
-        (false, true) => format!("+{out}"),
-        _ => out,
-    }
+    if signed { format::signed(x, 0) } else { format::grouped(x, 0) }
 }
 
 fn fmt_share(p: Option<f64>) -> String {

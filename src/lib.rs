@@ -8,6 +8,7 @@ pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod format;
 pub mod grid;
 pub mod model;
 pub mod pay;

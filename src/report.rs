@@ -99,27 +99,10 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-/// Groups the digits of a whole number in threes with commas.
-fn group_digits(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 /// A number rounded to a whole number, with thousands separators and a true minus sign:
 /// `6,560`, `−1,204`. Not-a-number is a dash.
 pub fn fmt_int(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let r = x.round();
-    let digits = group_digits(&format!("{:.0}", r.abs()));
-    if r < 0.0 { format!("−{digits}") } else { digits }
+    crate::format::typeset(x, 0)
 }
 
 /// A number with at most `places` decimals (trailing zeros dropped) and thousands separators.
@@ -133,7 +116,7 @@ fn fmt_plain(x: f64, places: usize) -> String {
         None => (text.as_str(), ""),
     };
     let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) { "−" } else { "" };
-    let int = group_digits(int);
+    let int = crate::format::group_digits(int);
     if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
 }
 
