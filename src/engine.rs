@@ -5,7 +5,7 @@
 //! It reads no files and prints nothing; results go to a [`Recorder`].
 use crate::error::{Error, Result};
 use crate::model::{Model, Scope};
-use crate::sampling::{self, WfRng, growth_per_step, key_hash, prob_per_step};
+use crate::sampling::{self, StepBinomial, WfRng, growth_per_step, key_hash, prob_per_step};
 use rand::Rng;
 
 /// Stochastic runs (random draws) or the deterministic expectation.
@@ -70,6 +70,7 @@ pub trait Recorder {
 trait Draws {
     const STOCHASTIC: bool;
     fn binomial(&mut self, s: usize, n: f64, p: f64) -> f64;
+    fn step_binomial(&mut self, s: usize, n: f64, b: &StepBinomial) -> f64;
     fn poisson(&mut self, s: usize, lambda: f64) -> f64;
     fn multinomial(&mut self, s: usize, n: f64, probs: &[f64], out: &mut [f64]);
     fn thin(&mut self, s: usize, counts: &[f64], keep: f64, out: &mut [f64]);
@@ -81,6 +82,9 @@ impl Draws for Expect {
     const STOCHASTIC: bool = false;
     fn binomial(&mut self, _: usize, n: f64, p: f64) -> f64 {
         n * p.clamp(0.0, 1.0)
+    }
+    fn step_binomial(&mut self, _: usize, n: f64, b: &StepBinomial) -> f64 {
+        n * b.p
     }
     fn poisson(&mut self, _: usize, lambda: f64) -> f64 {
         lambda.max(0.0)
@@ -109,6 +113,9 @@ impl Draws for Sample<'_> {
     const STOCHASTIC: bool = true;
     fn binomial(&mut self, s: usize, n: f64, p: f64) -> f64 {
         sampling::binomial(&mut self.rngs[s], n as u64, p) as f64
+    }
+    fn step_binomial(&mut self, s: usize, n: f64, b: &StepBinomial) -> f64 {
+        b.sample(&mut self.rngs[s], n as u64) as f64
     }
     fn poisson(&mut self, s: usize, lambda: f64) -> f64 {
         sampling::poisson(&mut self.rngs[s], lambda) as f64
@@ -140,14 +147,14 @@ pub struct Engine<'m> {
     attr: Vec<f64>,
     prog: Vec<f64>,
     growth: Vec<f64>,
-    attr_s: Vec<f64>,
-    prog_s: Vec<f64>,
+    attr_s: Vec<StepBinomial>,
+    prog_s: Vec<StepBinomial>,
     growth_s: Vec<f64>,
     trans_s: Vec<f64>,
     moves: Vec<f64>,
     intake: Vec<f64>,
     completion: Vec<f64>,
-    fill_s: Vec<f64>,
+    fill_s: Vec<StepBinomial>,
     rings: Vec<Vec<f64>>,
     d0: Vec<f64>,
     gfac: Vec<f64>,
@@ -188,14 +195,14 @@ impl<'m> Engine<'m> {
             attr: z(),
             prog: z(),
             growth: z(),
-            attr_s: z(),
-            prog_s: z(),
+            attr_s: vec![StepBinomial::new(0.0); n],
+            prog_s: vec![StepBinomial::new(0.0); n],
             growth_s: z(),
             trans_s: vec![0.0; model.transfer_links.len()],
             moves: vec![0.0; model.transfer_links.len()],
             intake: vec![0.0; model.routes.len()],
             completion: vec![0.0; model.routes.len()],
-            fill_s: vec![0.0; model.fills.len()],
+            fill_s: vec![StepBinomial::new(0.0); model.fills.len()],
             rings: model.routes.iter().map(|r| vec![0.0; r.delay]).collect(),
             d0: z(),
             gfac: z(),
@@ -327,9 +334,9 @@ impl<'m> Engine<'m> {
             }
         }
         for c in 0..m.grid.len() {
-            self.attr_s[c] = prob_per_step(attr[c].clamp(0.0, 1.0), s);
-            self.prog_s[c] =
-                if m.grid.next_band(c).is_some() { prob_per_step(prog[c].clamp(0.0, 1.0), s) } else { 0.0 };
+            self.attr_s[c] = StepBinomial::new(prob_per_step(attr[c].clamp(0.0, 1.0), s));
+            let up = if m.grid.next_band(c).is_some() { prob_per_step(prog[c].clamp(0.0, 1.0), s) } else { 0.0 };
+            self.prog_s[c] = StepBinomial::new(up);
             self.growth_s[c] = growth_per_step(growth[c].max(-1.0), s);
         }
         for (i, &from) in m.transfer_from.iter().enumerate() {
@@ -353,7 +360,7 @@ impl<'m> Engine<'m> {
             self.completion[r] = completion[r].clamp(0.0, 1.0);
         }
         for (r, f) in fill.iter().enumerate() {
-            self.fill_s[r] = prob_per_step(f.clamp(0.0, 1.0), s);
+            self.fill_s[r] = StepBinomial::new(prob_per_step(f.clamp(0.0, 1.0), s));
         }
         Ok(())
     }
@@ -405,14 +412,14 @@ impl<'m> Engine<'m> {
             let f = &mut self.flows;
             // 1. Leavers.
             for c in 0..n {
-                let l = if self.h[c] > 0.0 { d.binomial(c, self.h[c], self.attr_s[c]) } else { 0.0 };
+                let l = if self.h[c] > 0.0 { d.step_binomial(c, self.h[c], &self.attr_s[c]) } else { 0.0 };
                 self.h[c] -= l;
                 f.leavers[c] = l;
             }
             // 2. Progression, all cells from the stock after leavers, then applied together.
             for c in 0..n {
-                f.prog_out[c] = if self.h[c] > 0.0 && self.prog_s[c] > 0.0 {
-                    d.binomial(c, self.h[c], self.prog_s[c])
+                f.prog_out[c] = if self.h[c] > 0.0 && self.prog_s[c].p > 0.0 {
+                    d.step_binomial(c, self.h[c], &self.prog_s[c])
                 } else {
                     0.0
                 };
@@ -485,8 +492,11 @@ impl<'m> Engine<'m> {
             for (r, route) in m.fills.iter().enumerate() {
                 self.buf.clear();
                 for &c in &route.cells {
-                    let open = (self.demand[c] / m.phi[c] - self.h[c]).floor().max(0.0);
-                    self.buf.push(if open > 0.0 { d.binomial(n + c, open, self.fill_s[r]) } else { 0.0 });
+                    // Whole open posts: truncation is the floor for positive values, and a
+                    // conversion is one instruction where `floor` is a library call.
+                    let wanted = self.demand[c] / m.phi[c] - self.h[c];
+                    let open = if wanted >= 1.0 && wanted.is_finite() { (wanted as u64) as f64 } else { 0.0 };
+                    self.buf.push(if open > 0.0 { d.step_binomial(n + c, open, &self.fill_s[r]) } else { 0.0 });
                 }
                 if let Some(cap) = route.cap_per_step {
                     let budget = if D::STOCHASTIC {

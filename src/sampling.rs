@@ -1121,6 +1121,65 @@ pub fn binomial(rng: &mut WfRng, n: u64, p: f64) -> u64 {
     }
 }
 
+/// `Binomial(n, p)` for a probability used for many draws with different `n` (a cell's
+/// leaving rate, step after step). It draws exactly as [`binomial`] does in distribution, but
+/// keeps `ln(1 - p)` so that the inversion method (Kachitvichyanukul and Schmeiser's BINV,
+/// which rand_distr uses when `n p < 10`) needs an `exp` instead of a `powf` per draw; larger
+/// `n p` go to rand_distr's BTPE.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepBinomial {
+    /// The probability as given, clamped to [0, 1].
+    pub p: f64,
+    /// `min(p, 1 - p)`: BINV draws the rarer outcome.
+    small: f64,
+    /// `ln(1 - small)`.
+    ln_q: f64,
+    /// `small / (1 - small)`.
+    odds: f64,
+}
+
+impl StepBinomial {
+    /// Prepares draws with probability `p` (clamped to [0, 1]; NaN is 0).
+    pub fn new(p: f64) -> StepBinomial {
+        let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+        let small = p.min(1.0 - p);
+        StepBinomial { p, small, ln_q: (-small).ln_1p(), odds: small / (1.0 - small) }
+    }
+
+    /// One draw of `Binomial(n, p)`.
+    #[inline]
+    pub fn sample(&self, rng: &mut WfRng, n: u64) -> u64 {
+        if n == 0 || self.p <= 0.0 {
+            return 0;
+        }
+        if self.p >= 1.0 {
+            return n;
+        }
+        if n as f64 * self.small >= 10.0 {
+            return binomial(rng, n, self.p);
+        }
+        // BINV: walk the probability mass function from 0 until the uniform is used up.
+        // A walk past 110 (over 30 standard deviations when n p < 10) restarts, as in rand_distr.
+        let start = (n as f64 * self.ln_q).exp();
+        let a = (n as f64 + 1.0) * self.odds;
+        let x = 'draw: loop {
+            let mut r = start;
+            let mut u: f64 = rand::RngExt::random(rng);
+            let mut x = 0u64;
+            while u > r {
+                u -= r;
+                x += 1;
+                if x > 110 {
+                    continue 'draw;
+                }
+                r *= a / x as f64 - self.odds;
+            }
+            break x;
+        };
+        if self.p > 0.5 { n - x } else { x }
+    }
+}
+
 /// `Poisson(lambda)`. `lambda <= 0` (or NaN) gives 0 without touching `rng`; a `lambda`
 /// beyond rand_distr's `Poisson::MAX_LAMBDA` (about 1.8e19) gives `lambda` saturated to
 /// `u64`.
@@ -1202,6 +1261,39 @@ pub fn thin_to(rng: &mut WfRng, counts: &[u64], keep: u64, out: &mut [u64]) {
             k += 1;
         }
         *o = if drop { c - k } else { k };
+    }
+}
+
+#[cfg(test)]
+mod step_binomial_tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn step_binomial_has_the_binomial_mean_and_variance() {
+        let mut rng = WfRng::seed_from_u64(9);
+        for (n, p) in [(1000u64, 0.0087), (40, 0.02), (5, 0.9), (300, 0.5), (12, 0.995), (2000, 0.3), (1, 0.4)] {
+            let b = StepBinomial::new(p);
+            let draws = 200_000;
+            let xs: Vec<f64> = (0..draws).map(|_| b.sample(&mut rng, n) as f64).collect();
+            let mean = xs.iter().sum::<f64>() / draws as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (draws - 1) as f64;
+            let (m, v) = (n as f64 * p, n as f64 * p * (1.0 - p));
+            assert!((mean - m).abs() < 4.0 * (v / draws as f64).sqrt(), "n {n} p {p}: mean {mean} vs {m}");
+            let se_var = v * (2.0 / (draws - 1) as f64).sqrt() * 2.0;
+            assert!((var - v).abs() < 4.0 * se_var, "n {n} p {p}: variance {var} vs {v}");
+            assert!(xs.iter().all(|x| *x >= 0.0 && *x <= n as f64));
+        }
+    }
+
+    #[test]
+    fn step_binomial_edges() {
+        let mut rng = WfRng::seed_from_u64(1);
+        assert_eq!(StepBinomial::new(0.0).sample(&mut rng, 50), 0);
+        assert_eq!(StepBinomial::new(1.0).sample(&mut rng, 50), 50);
+        assert_eq!(StepBinomial::new(f64::NAN).sample(&mut rng, 50), 0);
+        assert_eq!(StepBinomial::new(1.2).sample(&mut rng, 7), 7);
+        assert_eq!(StepBinomial::new(0.3).sample(&mut rng, 0), 0);
     }
 }
 
