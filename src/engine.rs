@@ -370,7 +370,7 @@ impl<'m> Engine<'m> {
         for c in 0..m.grid.len() {
             self.demand[c] = self.d0[c] * self.gfac[c];
         }
-        for ((ch, w), _) in m.changes.iter().zip(&self.change_w).zip(0..) {
+        for (ch, w) in m.changes.iter().zip(&self.change_w) {
             let add = self.values[ch.amount] * ch.share[k];
             if add != 0.0 {
                 for (&c, wi) in ch.cells.iter().zip(w) {
