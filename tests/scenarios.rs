@@ -91,3 +91,20 @@ fn every_shipped_scenario_runs_and_writes_its_outputs() {
         assert_eq!(meta["sha256"].as_str(), Some(sha.as_str()), "{what}: meta.json sha256 of the scenario file");
     }
 }
+
+/// The scenario shape of the issue that founded the project, as written there (only the
+/// baseline path is made absolute): it must keep working.
+#[test]
+fn the_founding_example_scenario_works_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/esr_informatics_2025.csv");
+    let text = include_str!("fixtures/founding-example.toml").replace("BASELINE", &seeds.display().to_string());
+    let file = dir.path().join("example.toml");
+    fs::write(&file, text).unwrap();
+    wfcast().arg("validate").arg(&file).assert().success();
+    let out = dir.path().join("out");
+    wfcast().arg("run").arg(&file).args(["--runs", "10", "--quiet", "--out"]).arg(&out).assert().success();
+    let rows = read_summary(&out.join("steady-state/summary.csv"));
+    assert!(rows.iter().any(|r| r.metric == "joiners:Graduate DDaT scheme"));
+    assert!(rows.iter().any(|r| r.metric == "joiners:External recruitment"));
+}
