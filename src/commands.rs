@@ -150,22 +150,16 @@ pub fn compare(cmd: &RunCommand, on_done: impl FnOnce(&Comparison, &Path)) -> Re
 pub fn plot(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for dir in dirs {
+        // Read the results before writing, so that a folder that is not wfcast output
+        // leaves nothing behind.
         let charts = dir.join("charts");
-        let tmp = dir.join(format!(".charts.tmp-{}", std::process::id()));
-        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let files = if dir.join("comparison.csv").exists() {
-            chart::write_comparison_charts(&Comparison::load(dir)?, &tmp)
+            let comparison = Comparison::load(dir)?;
+            export::write_folder(&charts, None, |tmp| chart::write_comparison_charts(&comparison, tmp))?
         } else {
-            chart::write_scenario_charts(&Results::load(dir)?, &tmp)
+            let results = Results::load(dir)?;
+            export::write_folder(&charts, None, |tmp| chart::write_scenario_charts(&results, tmp))?
         };
-        let files = match files {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&tmp);
-                return Err(e);
-            }
-        };
-        export::replace_dir(&tmp, &charts)?;
         written.extend(files.iter().filter_map(|f| f.file_name()).map(|n| charts.join(n)));
     }
     Ok(written)

@@ -12,7 +12,7 @@ use crate::commands::Prepared;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::format;
-use crate::results::{Comparison, ComparisonRow, Diff, Meta, Results, Row};
+use crate::results::{Comparison, ComparisonRow, Diff, Meta, Results, Row, rows_of};
 use crate::runner::{self, RunOptions, RunResult};
 use crate::summary::Stats;
 use polars::prelude::*;
@@ -110,39 +110,13 @@ pub struct ReportedSeries {
 /// The keys of the series a run result reports, with their columns in `RunResult::runs`, in
 /// layout order (flows at the baseline date are left out, as in [`Results::of`]).
 pub fn series_keys(result: &RunResult) -> Vec<(SeriesKey, usize)> {
-    let layout = &result.layout;
-    let dates: Vec<String> = layout.dates.iter().map(|d| d.to_string()).collect();
-    layout
-        .series()
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !(s.flow && s.date == 0))
-        .map(|(i, s)| {
-            let key = SeriesKey {
-                date: dates[s.date].clone(),
-                level: s.level.name().into(),
-                role: s.group.role.map(|r| layout.roles[r].clone()),
-                band: s.group.band.map(|b| b.label().into()),
-                region: s.group.region.map(|r| layout.regions[r].clone()),
-                metric: s.metric.clone(),
-            };
-            (key, i)
-        })
-        .collect()
+    rows_of(result).iter().map(|(column, row)| (SeriesKey::of(row), *column)).collect()
 }
 
 /// The series a run result reports, in layout order, with the rows of its summary table
 /// (flows at the baseline date are left out, as in [`Results::of`]).
-pub fn reported_series(result: &RunResult) -> Result<Vec<ReportedSeries>> {
-    let keys = series_keys(result);
-    let rows = Results::of(result).rows;
-    if rows.len() != keys.len() || keys.iter().zip(&rows).any(|((k, _), r)| *k != SeriesKey::of(r)) {
-        return Err(Error::Run(format!(
-            "scenario `{}`: the summary rows do not match the reported series",
-            result.scenario.name
-        )));
-    }
-    Ok(keys.into_iter().zip(rows).map(|((key, column), row)| ReportedSeries { key, column, row }).collect())
+pub fn reported_series(result: &RunResult) -> Vec<ReportedSeries> {
+    rows_of(result).into_iter().map(|(column, row)| ReportedSeries { key: SeriesKey::of(&row), column, row }).collect()
 }
 
 /// The values of a series over runs (in run order), if the scenario reports it.
@@ -264,7 +238,7 @@ pub fn compare_results(results: &[RunResult]) -> Result<Comparison> {
             return what("run indices");
         }
     }
-    let series: Vec<Vec<ReportedSeries>> = results.iter().map(reported_series).collect::<Result<_>>()?;
+    let series: Vec<Vec<ReportedSeries>> = results.iter().map(reported_series).collect();
     let lookups: Vec<HashMap<&SeriesKey, &ReportedSeries>> =
         series.iter().map(|s| s.iter().map(|x| (&x.key, x)).collect()).collect();
     // The shared series, in the first scenario's order, with each scenario's entry.
@@ -358,29 +332,8 @@ pub fn write_comparison(comparison: &Comparison, scenarios: &[Results], out: &Pa
     if let Some((_, message)) = name_clash(&given) {
         return Err(Error::Run(message));
     }
-    let name = &comparison.name;
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let dest = out.join(name);
-    if dest.exists() && !dest.join(COMPARISON_JSON).exists() {
-        return Err(Error::input(
-            &dest,
-            "",
-            format!(
-                "exists and is not a wfcast comparison folder (no {COMPARISON_JSON}): not replacing it; choose \
-                 another --out"
-            ),
-        ));
-    }
-    let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    }
-    fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    if let Err(e) = write_files(comparison, scenarios, &tmp) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    export::replace_dir(&tmp, &dest)?;
+    let dest = out.join(&comparison.name);
+    export::write_folder(&dest, Some((COMPARISON_JSON, "comparison")), |tmp| write_files(comparison, scenarios, tmp))?;
     Ok(dest)
 }
 

@@ -81,27 +81,43 @@ pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
 /// Writes `results` with `exporters` into `out/<scenario name>/`, replacing what was there
 /// only once every file is written. Refuses to replace a folder that is not wfcast output.
 pub fn write_all(results: &Results, out: &Path, exporters: &[Box<dyn Exporter>]) -> Result<PathBuf> {
-    let name = &results.meta.scenario;
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let dest = out.join(name);
-    if dest.exists() && !dest.join("meta.json").exists() {
+    let dest = out.join(&results.meta.scenario);
+    write_folder(&dest, Some(("meta.json", "output")), |tmp| exporters.iter().try_for_each(|e| e.write(results, tmp)))?;
+    Ok(dest)
+}
+
+/// Writes the folder `dest` whole: `write` fills a temporary folder beside it, which then
+/// replaces `dest` (see [`replace_dir`]); on failure the temporary folder is removed and
+/// `dest` is left as it was. With `marker = Some((file, kind))`, an existing `dest` without
+/// that file is not wfcast's `kind` folder and is refused, never replaced.
+pub fn write_folder<T>(dest: &Path, marker: Option<(&str, &str)>, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    if let Some((file, kind)) = marker
+        && dest.exists()
+        && !dest.join(file).exists()
+    {
         return Err(Error::input(
-            &dest,
+            dest,
             "",
-            "exists and is not a wfcast output folder (no meta.json): not replacing it; choose another --out",
+            format!("exists and is not a wfcast {kind} folder (no {file}): not replacing it; choose another --out"),
         ));
     }
-    let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if tmp.exists() {
         fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     }
     fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    if let Err(e) = exporters.iter().try_for_each(|e| e.write(results, &tmp)) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    replace_dir(&tmp, &dest)?;
-    Ok(dest)
+    let written = match write(&tmp) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    replace_dir(&tmp, dest)?;
+    Ok(written)
 }
 
 /// Moves the folder `tmp` to `dest`, replacing `dest`; the old folder is removed only after

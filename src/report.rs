@@ -160,6 +160,15 @@ fn fmt_money(x: f64) -> String {
     }
 }
 
+/// A table cell of a median with its 90% interval below (`p` holds percentiles 5, 25, 50,
+/// 75, 95), or a dash when there is no value.
+fn interval_cell(p: Option<&[f64; 5]>, fmt: fn(f64) -> String) -> String {
+    match p {
+        Some(p) => format!("<td class=\"num\">{}<small>{} to {}</small></td>", fmt(p[2]), fmt(p[0]), fmt(p[4])),
+        None => "<td class=\"num\">–</td>".into(),
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -1658,16 +1667,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     for (label, metric) in [("Supply", "fte"), ("Demand", "demand_fte"), ("Gap", "gap_fte")] {
         w!(t, "<tr><th scope=\"row\">{label}</th>");
         for n in &names {
-            match cmp_row(c, n, metric, &last) {
-                Some(r) => w!(
-                    t,
-                    "<td class=\"num\">{}<small>{} to {}</small></td>",
-                    fmt_int(r.row.p[2]),
-                    fmt_int(r.row.p[0]),
-                    fmt_int(r.row.p[4])
-                ),
-                None => t.push_str("<td class=\"num\">–</td>"),
-            }
+            t.push_str(&interval_cell(cmp_row(c, n, metric, &last).map(|r| &r.row.p), fmt_int))
         }
         t.push_str("</tr>\n");
     }
@@ -1680,16 +1680,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     if names.iter().any(|n| cmp_row(c, n, "cost_gbp", &last).is_some()) {
         t.push_str("<tr><th scope=\"row\">Pay bill a year</th>");
         for n in &names {
-            match cmp_row(c, n, "cost_gbp", &last) {
-                Some(r) => w!(
-                    t,
-                    "<td class=\"num\">{}<small>{} to {}</small></td>",
-                    fmt_money(r.row.p[2]),
-                    fmt_money(r.row.p[0]),
-                    fmt_money(r.row.p[4])
-                ),
-                None => t.push_str("<td class=\"num\">–</td>"),
-            }
+            t.push_str(&interval_cell(cmp_row(c, n, "cost_gbp", &last).map(|r| &r.row.p), fmt_money))
         }
         t.push_str("</tr>\n");
     }
@@ -1708,16 +1699,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
         for d in &dates {
             w!(t, "<tr><th scope=\"row\">{}</th>", esc(&month_label(d)));
             for n in &names {
-                match cmp_row(c, n, "gap_fte", d) {
-                    Some(r) => w!(
-                        t,
-                        "<td class=\"num\">{}<small>{} to {}</small></td>",
-                        fmt_int(r.row.p[2]),
-                        fmt_int(r.row.p[0]),
-                        fmt_int(r.row.p[4])
-                    ),
-                    None => t.push_str("<td class=\"num\">–</td>"),
-                }
+                t.push_str(&interval_cell(cmp_row(c, n, "gap_fte", d).map(|r| &r.row.p), fmt_int))
             }
             t.push_str("</tr>\n");
         }
@@ -1753,16 +1735,10 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
         for (label, metric) in [("Supply", "fte"), ("Demand", "demand_fte"), ("Gap", "gap_fte")] {
             w!(t, "<tr><th scope=\"row\">{label}</th>");
             for m in others {
-                match cmp_row(c, &m.scenario, metric, &last).and_then(|r| r.diff.as_ref()) {
-                    Some(d) => w!(
-                        t,
-                        "<td class=\"num\">{}<small>{} to {}</small></td>",
-                        fmt_int(d.p[2]),
-                        fmt_int(d.p[0]),
-                        fmt_int(d.p[4])
-                    ),
-                    None => t.push_str("<td class=\"num\">–</td>"),
-                }
+                t.push_str(&interval_cell(
+                    cmp_row(c, &m.scenario, metric, &last).and_then(|r| r.diff.as_ref()).map(|d| &d.p),
+                    fmt_int,
+                ))
             }
             t.push_str("</tr>\n");
         }

@@ -127,17 +127,19 @@ impl Meta {
     }
 }
 
-impl Results {
-    /// The results of a run held in memory.
-    pub fn of(r: &RunResult) -> Results {
-        let layout = &r.layout;
-        let dates: Vec<String> = layout.dates.iter().map(|d| d.to_string()).collect();
-        let rows = layout
-            .series()
-            .iter()
-            .zip(&r.stats)
-            .filter(|(s, _)| !(s.flow && s.date == 0))
-            .map(|(s, st)| Row {
+/// The summary rows of a run held in memory, each with the column of `r.runs` (the series of
+/// its layout) it summarises. Flows at the baseline date are left out: nothing has flowed yet.
+pub fn rows_of(r: &RunResult) -> Vec<(usize, Row)> {
+    let layout = &r.layout;
+    let dates: Vec<String> = layout.dates.iter().map(|d| d.to_string()).collect();
+    layout
+        .series()
+        .iter()
+        .zip(&r.stats)
+        .enumerate()
+        .filter(|(_, (s, _))| !(s.flow && s.date == 0))
+        .map(|(column, (s, st))| {
+            let row = Row {
                 date: dates[s.date].clone(),
                 level: s.level.name().into(),
                 role: s.group.role.map(|i| layout.roles[i].clone()),
@@ -148,8 +150,16 @@ impl Results {
                 sd: st.sd,
                 p: st.p,
                 p_shortfall: (s.metric == "gap_fte").then_some(st.above_zero),
-            })
-            .collect();
+            };
+            (column, row)
+        })
+        .collect()
+}
+
+impl Results {
+    /// The results of a run held in memory.
+    pub fn of(r: &RunResult) -> Results {
+        let rows = rows_of(r).into_iter().map(|(_, row)| row).collect();
         let scenario_toml = toml::to_string(&r.scenario.spec).unwrap_or_else(|e| format!("# not available: {e}\n"));
         Results { meta: Meta::of(r), scenario_toml, rows }
     }
@@ -157,6 +167,13 @@ impl Results {
     /// Reads `meta.json` and `summary.parquet` (or `summary.csv`) from an output folder.
     pub fn load(dir: &Path) -> Result<Results> {
         let meta_path = dir.join("meta.json");
+        if !meta_path.is_file() {
+            return Err(Error::input(
+                dir,
+                "",
+                "not a wfcast output folder: it has no meta.json (written by `wfcast run`)",
+            ));
+        }
         let text = std::fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
         let meta: Meta = serde_json::from_str(&text)
             .map_err(|e| Error::input(&meta_path, format!("line {}", e.line()), format!("not wfcast metadata: {e}")))?;

@@ -313,3 +313,16 @@ fn two_scenarios_with_one_name_are_refused_before_anything_runs() {
     assert!(stderr.contains("other.toml") && stderr.contains("`same`"), "stderr: {stderr}");
     common::assert_no_output(&out, "same");
 }
+
+#[test]
+fn plot_refuses_a_folder_that_is_not_wfcast_output_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("notes");
+    std::fs::create_dir_all(&folder).unwrap();
+    write(&folder, "notes.txt", "mine");
+    let assert = wfcast().arg("plot").arg(&folder).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.code(2);
+    assert!(stderr.contains("notes") && stderr.contains("meta.json"), "stderr: {stderr}");
+    assert_eq!(common::entries(&folder), ["notes.txt"]);
+}
