@@ -1231,8 +1231,9 @@ pub fn multinomial(rng: &mut WfRng, n: u64, probs: &[f64], out: &mut [u64]) {
 /// One multivariate hypergeometric draw: keeps `keep` of the items counted in `counts`
 /// (each item equally likely to be kept), writing the kept counts to `out`.
 ///
-/// Keeps everything when `keep` is at least the total. Otherwise draws category by
-/// category from rand_distr's `Hypergeometric`, so `out` sums to exactly `keep` and
+/// Keeps everything when `keep` is at least the total. Otherwise picks the kept (or the
+/// dropped, whichever are fewer) items uniformly without replacement with rand's index
+/// sampling and counts them per category, so `out` sums to exactly `keep` and
 /// `out[i] <= counts[i]`. `out` should be as long as `counts`; only the first
 /// `min(counts.len(), out.len())` categories take part, and entries of `out` beyond them
 /// are set to 0.
