@@ -1,7 +1,6 @@
 //! `wfcast report` and `run --report`: the HTML report's numbers, assumptions, charts and provenance, missing charts, folders that are not wfcast output, comparisons, and a headless-chromium render of the page.
-mod common;
 
-use common::{find, outputs, read_json, read_summary, sha256_hex, small_fixture, small_scenario, wfcast, write};
+use crate::common::{find, outputs, read_json, read_summary, sha256_hex, small_fixture, small_scenario, wfcast, write};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -333,7 +332,7 @@ fn a_folder_that_is_not_wfcast_output_is_an_input_error_naming_it() {
 #[test]
 fn comparison_report_puts_the_scenarios_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "staff.csv", common::SMALL_BASELINE);
+    write(dir.path(), "staff.csv", crate::common::SMALL_BASELINE);
     let a = write(dir.path(), "base.toml", small_scenario("base", "staff.csv"));
     let more = small_scenario("more", "staff.csv")
         .replace("intake = { mean = 20, sd = 4 }", "intake = { mean = 60, sd = 8 }")
@@ -372,10 +371,10 @@ fn comparison_report_puts_the_scenarios_side_by_side() {
     assert!(diffs.contains("Runs with a smaller gap"));
     let csv = fs::read_to_string(cdir.join("comparison.csv")).unwrap();
     let mut lines = csv.lines();
-    let head: Vec<String> = common::split_csv_line(lines.next().unwrap());
+    let head: Vec<String> = crate::common::split_csv_line(lines.next().unwrap());
     let col = |n: &str| head.iter().position(|h| h == n).unwrap_or_else(|| panic!("no column {n}"));
     let gap_row = lines
-        .map(common::split_csv_line)
+        .map(crate::common::split_csv_line)
         .find(|f| {
             f[col("scenario")] == "more"
                 && f[col("date")] == LAST

@@ -1,7 +1,6 @@
 //! End-to-end tests of `wfcast run` and `wfcast validate`: reproducibility, safe output replacement, `extends`, a closed-form projection, quiet output and the terminal table.
-mod common;
 
-use common::{
+use crate::common::{
     SMALL_BASELINE, assert_no_leftovers, find, of_role, outputs, read_json, read_summary, small_fixture, total, wfcast,
     write,
 };
@@ -83,7 +82,7 @@ fn a_good_run_replaces_previous_results() {
     let second = run_summary(&scenario, &out, "again", &["--runs", "20", "--seed", "2"]);
     assert!(first != second, "the second run did not replace the first");
     assert_eq!(read_json(&out.join("again/meta.json"))["seed"].as_u64(), Some(2));
-    assert_eq!(common::entries(&out), ["again"]);
+    assert_eq!(crate::common::entries(&out), ["again"]);
 }
 
 #[test]
@@ -98,7 +97,7 @@ fn refuses_to_replace_a_folder_that_is_not_wfcast_output() {
     assert.failure();
     assert!(stderr.contains("mine"), "stderr does not name the folder: {stderr}");
     assert_eq!(fs::read_to_string(folder.join("notes.txt")).unwrap(), "my own notes\n");
-    assert_eq!(common::entries(&folder), ["notes.txt"], "files were added to the user's folder");
+    assert_eq!(crate::common::entries(&folder), ["notes.txt"], "files were added to the user's folder");
     assert_no_leftovers(&out);
 }
 
@@ -205,7 +204,7 @@ fn extends_merges_the_child_over_the_parent() {
     assert_eq!(meta["seed"].as_u64(), Some(3), "seed not inherited from the parent");
     let files = meta["files"].as_array().expect("meta.json files");
     assert_eq!(files.len(), 2, "meta.json files: {files:?}");
-    assert_eq!(meta["sha256"].as_str(), Some(common::sha256_hex(CHILD.as_bytes()).as_str()));
+    assert_eq!(meta["sha256"].as_str(), Some(crate::common::sha256_hex(CHILD.as_bytes()).as_str()));
 }
 
 #[test]
@@ -282,36 +281,36 @@ fn stochastic_run_prints_the_headline_table() {
 #[test]
 fn several_scenarios_in_one_run_each_get_their_folder() {
     let (dir, first) = small_fixture("first");
-    let second = write(dir.path(), "second.toml", common::small_scenario("second", "staff.csv"));
+    let second = write(dir.path(), "second.toml", crate::common::small_scenario("second", "staff.csv"));
     let out = dir.path().join("out");
     wfcast().arg("run").arg(&first).arg(&second).args(["--runs", "20", "--out"]).arg(&out).assert().success();
-    assert_eq!(common::entries(&out), ["first", "second"]);
+    assert_eq!(crate::common::entries(&out), ["first", "second"]);
 }
 
 #[test]
 fn one_bad_scenario_among_several_writes_nothing() {
     let (dir, good) = small_fixture("good");
     let bad =
-        write(dir.path(), "worse.toml", common::small_scenario("worse", "staff.csv").replace("quarter", "fortnight"));
+        write(dir.path(), "worse.toml", crate::common::small_scenario("worse", "staff.csv").replace("quarter", "fortnight"));
     let out = dir.path().join("out");
     let assert = wfcast().arg("run").arg(&good).arg(&bad).args(["--runs", "20", "--out"]).arg(&out).assert();
     let (_, stderr) = outputs(&assert);
     assert.code(2);
     assert!(stderr.contains("worse.toml") && stderr.contains("fortnight"), "stderr: {stderr}");
-    common::assert_no_output(&out, "good");
-    common::assert_no_output(&out, "worse");
+    crate::common::assert_no_output(&out, "good");
+    crate::common::assert_no_output(&out, "worse");
 }
 
 #[test]
 fn two_scenarios_with_one_name_are_refused_before_anything_runs() {
     let (dir, first) = small_fixture("same");
-    let second = write(dir.path(), "other.toml", common::small_scenario("same", "staff.csv"));
+    let second = write(dir.path(), "other.toml", crate::common::small_scenario("same", "staff.csv"));
     let out = dir.path().join("out");
     let assert = wfcast().arg("run").arg(&first).arg(&second).args(["--runs", "20", "--out"]).arg(&out).assert();
     let (_, stderr) = outputs(&assert);
     assert.code(2);
     assert!(stderr.contains("other.toml") && stderr.contains("`same`"), "stderr: {stderr}");
-    common::assert_no_output(&out, "same");
+    crate::common::assert_no_output(&out, "same");
 }
 
 #[test]
@@ -324,5 +323,5 @@ fn plot_refuses_a_folder_that_is_not_wfcast_output_and_leaves_nothing_behind() {
     let (_, stderr) = outputs(&assert);
     assert.code(2);
     assert!(stderr.contains("notes") && stderr.contains("meta.json"), "stderr: {stderr}");
-    assert_eq!(common::entries(&folder), ["notes.txt"]);
+    assert_eq!(crate::common::entries(&folder), ["notes.txt"]);
 }

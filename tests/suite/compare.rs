@@ -2,9 +2,8 @@
 //! a policy variant's difference is far less noisy than with independent seeds), matching
 //! series by name across scenarios with other roles and routes, the comparison folder and its
 //! round trip, the Markdown table, and the command end to end.
-mod common;
 
-use common::{
+use crate::common::{
     SMALL_BASELINE, assert_no_leftovers, entries, outputs, read_json, small_scenario, split_csv_line, wfcast, write,
 };
 use std::fs;

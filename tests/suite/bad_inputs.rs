@@ -1,7 +1,6 @@
 //! Bad baselines, scenarios and arguments: exit status 2, a message naming the file, the place and the bad value, and no output written.
-mod common;
 
-use common::{SMALL_BASELINE, assert_no_output, outputs, small_scenario, wfcast, write};
+use crate::common::{SMALL_BASELINE, assert_no_output, outputs, small_scenario, wfcast, write};
 use std::path::Path;
 
 /// Whether `message` mentions `needle`: a number with a decimal point is matched by value
@@ -235,7 +234,7 @@ fn scenarios_extending_each_other_through_parent_folders() {
 /// Runs the small scenario with `args`, expecting exit status 2, a message with `needles`
 /// and no output.
 fn refuse_args(args: &[&str], needles: &[&[&str]]) {
-    let (dir, scenario) = common::small_fixture("args");
+    let (dir, scenario) = crate::common::small_fixture("args");
     let out = dir.path().join("out");
     let assert = wfcast().arg("run").arg(&scenario).args(args).arg("--out").arg(&out).assert();
     let (_, stderr) = outputs(&assert);

@@ -1,5 +1,4 @@
 //! Helpers shared by the command-line tests: the binary, fixtures written into temporary folders, and summary.csv reading.
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

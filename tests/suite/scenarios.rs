@@ -1,7 +1,6 @@
 //! Every shipped scenario in scenarios/ validates, runs, and writes complete, traceable outputs.
-mod common;
 
-use common::{assert_no_leftovers, entries, outputs, read_json, read_summary, sha256_hex, wfcast};
+use crate::common::{assert_no_leftovers, entries, outputs, read_json, read_summary, sha256_hex, wfcast};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -65,18 +64,18 @@ fn every_shipped_scenario_runs_and_writes_its_outputs() {
             let totals: Vec<_> = rows.iter().filter(|r| &r.date == date && r.level == "total").collect();
             assert!(!totals.is_empty(), "{what}: no total rows at {date}");
             for metric in ["headcount", "fte", "demand_fte", "gap_fte"] {
-                let row = common::find(&rows, date, "total", ["", "", ""], metric);
+                let row = crate::common::find(&rows, date, "total", ["", "", ""], metric);
                 assert!(row.mean.is_finite(), "{what}: {date} total {metric} = {}", row.mean);
                 assert!(
                     row.p[0] <= row.p[2] && row.p[2] <= row.p[4],
                     "{what}: {date} total {metric} quantiles out of order"
                 );
             }
-            let headcount = common::total(&rows, date, "headcount");
+            let headcount = crate::common::total(&rows, date, "headcount");
             assert!(headcount > 0.0, "{what}: total headcount at {date} is {headcount}");
         }
         for date in &expected_dates[1..] {
-            let leavers = common::total(&rows, date, "leavers");
+            let leavers = crate::common::total(&rows, date, "leavers");
             assert!(leavers > 0.0, "{what}: no leavers in the year to {date}");
         }
 
@@ -98,7 +97,7 @@ fn every_shipped_scenario_runs_and_writes_its_outputs() {
 fn the_founding_example_scenario_works_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/esr_informatics_2025.csv");
-    let text = include_str!("fixtures/founding-example.toml").replace("BASELINE", &seeds.display().to_string());
+    let text = include_str!("../fixtures/founding-example.toml").replace("BASELINE", &seeds.display().to_string());
     let file = dir.path().join("example.toml");
     fs::write(&file, text).unwrap();
     wfcast().arg("validate").arg(&file).assert().success();
