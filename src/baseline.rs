@@ -5,11 +5,10 @@
 //! name, in any of their usual spellings, checks every value it reads, and sums the rows
 //! of each (role, band, region) cell. Any bad value is reported with the file, the line
 //! (CSV, counting the header as line 1) or row (Parquet), the column and the text found.
-use crate::band::{BAND_HELP, Band};
-use crate::error::{Error, Result};
-use polars::prelude::{AnyValue, Column, CsvReadOptions, DataFrame, DataType, ParquetReader, PolarsError, SerReader};
-use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
+use crate::band::Band;
+use crate::error::Result;
+use crate::table::{Table, Wanted};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The region every row belongs to when the baseline has no region column.
@@ -65,18 +64,20 @@ impl Baseline {
     /// (`establishment_fte`, `establishment`). Other columns are ignored, and so are rows
     /// that are blank in every column. Rows of the same cell are summed.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        let parquet = matches!(extension.as_deref(), Some("parquet" | "pq"));
-        if parquet || bytes.starts_with(PARQUET_MAGIC) {
-            let frame = read_parquet(path, bytes)?;
-            return read_frame(path, &frame, Source::Parquet);
+        let table = Table::read(path, &COLUMNS, ROW)?;
+        let rows = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
+        Ok(Baseline::from_table(&table, rows))
+    }
+
+    /// Builds a baseline from rows read from `table` (whose first columns are [`COLUMNS`]),
+    /// summing rows of the same cell: the path and which columns it had come from the table.
+    pub(crate) fn from_table(table: &Table, rows: Vec<BaselineRow>) -> Baseline {
+        Baseline {
+            has_region: table.has(REGION),
+            has_fte: table.has(FTE),
+            has_establishment: table.has(ESTABLISHMENT),
+            ..Baseline::from_rows(table.path(), rows)
         }
-        let text = check_text(path, &bytes)?;
-        let (text, first_line) = skip_blank_lines(text);
-        let separator = sniff_separator(text);
-        let frame = read_csv(path, text, first_line, separator)?;
-        read_frame(path, &frame, Source::Csv { text, first_line })
     }
 
     /// Builds a baseline from rows already in memory (summing rows of the same cell).
@@ -168,25 +169,22 @@ impl Totals {
     }
 }
 
-const PARQUET_MAGIC: &[u8] = b"PAR1";
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// What one row of a baseline is, for messages.
+pub(crate) const ROW: &str = "(role, band[, region])";
 
-/// One column the baseline reads: its name in messages, its accepted spellings
-/// (lower case, words separated by one space) and whether it must be present.
-struct Wanted {
-    name: &'static str,
-    spellings: &'static [&'static str],
-    required: bool,
-}
-
-const ROLE: usize = 0;
-const BAND: usize = 1;
-const REGION: usize = 2;
+/// Position of the role column in [`COLUMNS`].
+pub(crate) const ROLE: usize = 0;
+/// Position of the band column in [`COLUMNS`].
+pub(crate) const BAND: usize = 1;
+/// Position of the region column in [`COLUMNS`].
+pub(crate) const REGION: usize = 2;
 const HEADCOUNT: usize = 3;
 const FTE: usize = 4;
 const ESTABLISHMENT: usize = 5;
 
-const WANTED: [Wanted; 6] = [
+/// The columns a baseline reads. Role, band and region come first so that other tables of
+/// cells (history flows) read them with [`read_cell`].
+pub(crate) const COLUMNS: [Wanted; 6] = [
     Wanted { name: "role", spellings: &["role", "job role", "specialism"], required: true },
     Wanted { name: "band", spellings: &["band", "afc band", "pay band", "agenda for change band"], required: true },
     Wanted {
@@ -203,458 +201,56 @@ const WANTED: [Wanted; 6] = [
     Wanted { name: "establishment_fte", spellings: &["establishment fte", "establishment"], required: false },
 ];
 
-/// A header as compared with the spellings: no byte-order mark, lower case, words
-/// (split on spaces, underscores and hyphens) joined by one space.
-fn normalise_header(header: &str) -> String {
-    header
-        .trim_start_matches('\u{feff}')
-        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// Where the frame came from, to name the place of a bad value.
-#[derive(Clone, Copy)]
-enum Source<'a> {
-    /// CSV text from the header on, to count file lines in, and the file line of the
-    /// header (1 unless blank lines come first).
-    Csv { text: &'a [u8], first_line: usize },
-    /// A Parquet file: rows are counted from 1.
-    Parquet,
-}
-
-impl Source<'_> {
-    /// The place of the header.
-    fn header(self) -> String {
-        match self {
-            Source::Csv { first_line, .. } => format!("line {first_line}"),
-            Source::Parquet => "columns".to_string(),
-        }
-    }
-
-    /// The place of data row `row` (0-based in the frame): its 1-based file line for CSV
-    /// (the header is line 1), or `row N` (1-based) for Parquet.
-    fn row(self, row: usize) -> String {
-        match self {
-            Source::Csv { text, first_line } => match record_line(text, row + 1) {
-                Some(line) => format!("line {}", line + first_line - 1),
-                None => format!("data row {}", row + 1),
-            },
-            Source::Parquet => format!("row {}", row + 1),
-        }
-    }
-
-    /// The place of one cell.
-    fn cell(self, row: usize, column: usize) -> String {
-        format!("{}, column {}", self.row(row), WANTED[column].name)
-    }
-}
-
-/// The 1-based file line on which CSV record `record` starts (record 0 is the header).
-/// Records end at line feeds outside double quotes, as the CSV reader splits them.
-/// Only used on the error path.
-fn record_line(text: &[u8], record: usize) -> Option<usize> {
-    let mut line = 1;
-    let mut current = 0;
-    let mut quoted = false;
-    for (i, &b) in text.iter().enumerate() {
-        if current == record {
-            return Some(line);
-        }
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' => {
-                line += 1;
-                if !quoted {
-                    current += 1;
-                    if current == record && i + 1 == text.len() {
-                        return None;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    (current == record).then_some(line)
-}
-
-/// The first CSV record with more fields than the header, as (1-based line, fields,
-/// header fields). Only used to explain a parse failure.
-fn first_ragged_line(text: &[u8], separator: u8) -> Option<(usize, usize, usize)> {
-    let mut line = 1;
-    let mut record_start_line = 1;
-    let mut fields = 1;
-    let mut header_fields = None;
-    let mut quoted = false;
-    for &b in text {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' => {
-                line += 1;
-                if !quoted {
-                    match header_fields {
-                        None => header_fields = Some(fields),
-                        Some(h) if fields > h => return Some((record_start_line, fields, h)),
-                        Some(_) => {}
-                    }
-                    fields = 1;
-                    record_start_line = line;
-                }
-            }
-            b if b == separator && !quoted => fields += 1,
-            _ => {}
-        }
-    }
-    match header_fields {
-        Some(h) if fields > h => Some((record_start_line, fields, h)),
-        _ => None,
-    }
-}
-
-/// The text from its first non-blank line on, and that line's 1-based number.
-fn skip_blank_lines(text: &[u8]) -> (&[u8], usize) {
-    let mut start = 0;
-    let mut line = 1;
-    while let Some(end) = text[start..].iter().position(|&b| b == b'\n') {
-        if !text[start..start + end].iter().all(u8::is_ascii_whitespace) {
-            break;
-        }
-        start += end + 1;
-        line += 1;
-    }
-    (&text[start..], line)
-}
-
-/// Checks that the bytes are UTF-8 CSV text and returns them without a byte-order mark.
-fn check_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [u8]> {
-    const NOT_CSV: &str = "does not look like a CSV with a header row";
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(Error::input(path, "", "is UTF-16 text; save the extract as CSV UTF-8 (comma delimited)"));
-    }
-    let text = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    if text.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::input(
-            path,
-            "",
-            "the file is empty; expected a header row naming at least the columns role, band and headcount, then one row per (role, band[, region])",
-        ));
-    }
-    if text.starts_with(b"PK\x03\x04") {
-        return Err(Error::input(
-            path,
-            "",
-            format!("{NOT_CSV}: it is a zip archive or Excel workbook; save it as CSV UTF-8"),
-        ));
-    }
-    let sample = &text[..text.len().min(8192)];
-    let controls =
-        sample.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f).count();
-    if sample.contains(&0) || controls * 100 > sample.len() {
-        return Err(Error::input(path, "", format!("{NOT_CSV}: it holds binary data")));
-    }
-    if let Err(e) = std::str::from_utf8(text) {
-        let line = 1 + text[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-        return Err(Error::input(path, format!("line {line}"), "is not UTF-8 text; save the extract as CSV UTF-8"));
-    }
-    Ok(text)
-}
-
-/// The field separator: whichever of comma, tab, semicolon and pipe appears most often
-/// (outside quotes) in the header line; comma when none does.
-fn sniff_separator(text: &[u8]) -> u8 {
-    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
-    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0), (b'|', 0)];
-    let mut quoted = false;
-    for &b in &text[..end] {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            for (sep, n) in counts.iter_mut() {
-                if b == *sep {
-                    *n += 1;
-                }
-            }
-        }
-    }
-    let mut best = counts[0];
-    for c in &counts[1..] {
-        if c.1 > best.1 {
-            best = *c;
-        }
-    }
-    best.0
-}
-
-/// Reads CSV text (every column as a string).
-fn read_csv(path: &Path, text: &[u8], first_line: usize, separator: u8) -> Result<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .with_raise_if_empty(false)
-        .map_parse_options(|p| p.with_separator(separator))
-        .into_reader_with_file_handle(Cursor::new(text))
-        .finish()
-        .map_err(|e| {
-            if let Some((line, fields, header)) = first_ragged_line(text, separator) {
-                Error::input(
-                    path,
-                    format!("line {}", line + first_line - 1),
-                    format!(
-                        "has {fields} fields but the header has {header}; a value holding the separator must be in double quotes"
-                    ),
-                )
-            } else {
-                Error::input(path, "", format!("could not be read as CSV: {}", one_line(&e)))
-            }
-        })
-}
-
-/// Reads a Parquet file held in memory.
-fn read_parquet(path: &Path, bytes: Vec<u8>) -> Result<DataFrame> {
-    ParquetReader::new(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| Error::input(path, "", format!("could not be read as Parquet: {}", one_line(&e))))
-}
-
-/// The first line of a polars error.
-fn one_line(e: &PolarsError) -> String {
-    e.to_string().lines().next().unwrap_or_default().trim().to_string()
-}
-
-/// A list of names for messages: `a`, `b`, `c`.
-fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    names.into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// Finds, for each wanted column, the frame column holding it.
-fn match_columns(path: &Path, frame: &DataFrame, source: Source) -> Result<[Option<usize>; WANTED.len()]> {
-    let names: Vec<&str> = frame.columns().iter().map(|c| c.name().as_str()).collect();
-    let mut found = [None; WANTED.len()];
-    for (j, name) in names.iter().enumerate() {
-        let norm = normalise_header(name);
-        for (k, wanted) in WANTED.iter().enumerate() {
-            if wanted.spellings.contains(&norm.as_str()) {
-                if let Some(earlier) = found[k] {
-                    return Err(Error::input(
-                        path,
-                        source.header(),
-                        format!(
-                            "columns `{}` and `{name}` both look like the {} column; keep one",
-                            names[earlier], wanted.name
-                        ),
-                    ));
-                }
-                found[k] = Some(j);
-            }
-        }
-    }
-    if let (Source::Csv { .. }, [only]) = (source, names.as_slice())
-        && found.iter().all(Option::is_none)
-    {
-        return Err(Error::input(
-            path,
-            "",
-            format!(
-                "does not look like a CSV with a header row: it reads as one column headed `{}`; expected comma-separated columns including role, band and headcount",
-                only.trim()
-            ),
-        ));
-    }
-    for (k, wanted) in WANTED.iter().enumerate() {
-        if wanted.required && found[k].is_none() {
-            return Err(Error::input(
-                path,
-                source.header(),
-                format!(
-                    "no {} column (expected one headed {}; case, spaces, underscores and hyphens do not matter); columns found: {}",
-                    wanted.name,
-                    quoted_list(wanted.spellings.iter().copied()),
-                    quoted_list(names.iter().map(|n| n.trim())),
-                ),
-            ));
-        }
-    }
-    Ok(found)
-}
-
-/// Whether every column of the frame is null or blank on `row`.
-fn row_is_blank(frame: &DataFrame, row: usize) -> bool {
-    frame.columns().iter().all(|c| match c.get(row) {
-        Ok(AnyValue::Null) => true,
-        Ok(AnyValue::String(s)) => s.trim().is_empty(),
-        Ok(AnyValue::StringOwned(s)) => s.trim().is_empty(),
-        _ => false,
-    })
-}
-
 /// What a headcount must be, for messages.
-const HEADCOUNT_HELP: &str = "expected a whole number of people, 0 or more";
+pub(crate) const HEADCOUNT_HELP: &str = "expected a whole number of people, 0 or more";
 /// What an FTE must be, for messages.
 const FTE_HELP: &str = "expected a number of FTE, 0 or more and at most the headcount";
 /// What an establishment must be, for messages.
 const ESTABLISHMENT_HELP: &str = "expected the funded establishment in FTE, 0 or more";
 
-/// Reads a number, refusing anything that is not finite.
-fn parse_number(text: &str) -> Option<f64> {
-    text.parse::<f64>().ok().filter(|v| v.is_finite())
+/// The cell of `row` in a table whose first columns are role, band and region (as in
+/// [`COLUMNS`]): the region is [`DEFAULT_REGION`] when the table has no region column.
+pub(crate) fn read_cell(table: &Table, row: usize) -> Result<(&str, Band, &str)> {
+    let role = table.required(row, ROLE, "expected a role name")?;
+    let band = table.band(row, BAND)?;
+    let region =
+        if table.has(REGION) { table.required(row, REGION, "expected a region name")? } else { DEFAULT_REGION };
+    Ok((role, band, region))
 }
 
-/// Validates every row of the frame and sums the cells.
-fn read_frame(path: &Path, frame: &DataFrame, source: Source) -> Result<Baseline> {
-    let found = match_columns(path, frame, source)?;
-    if frame.height() == 0 {
-        return Err(Error::input(
-            path,
-            "",
-            "has a header row but no data rows; expected one row per (role, band[, region])",
-        ));
-    }
-    // Every wanted column as text, so that bad values can be quoted as written.
-    let mut text_columns: [Option<Column>; WANTED.len()] = Default::default();
-    for (k, index) in found.iter().enumerate() {
-        if let Some(j) = *index {
-            let column = &frame.columns()[j];
-            let text = if column.dtype() == &DataType::String {
-                column.clone()
-            } else {
-                column.cast(&DataType::String).map_err(|e| {
-                    Error::input(
-                        path,
-                        source.header(),
-                        format!(
-                            "column `{}` (type {}) cannot be read as the {} column: {}",
-                            column.name(),
-                            column.dtype(),
-                            WANTED[k].name,
-                            one_line(&e)
-                        ),
-                    )
-                })?
-            };
-            text_columns[k] = Some(text);
+/// Reads and checks one row of a table whose first columns are [`COLUMNS`].
+pub(crate) fn read_row(table: &Table, row: usize) -> Result<BaselineRow> {
+    let (role, band, region) = read_cell(table, row)?;
+    let headcount = table.count(row, HEADCOUNT, HEADCOUNT_HELP)?;
+    let fte = if table.has(FTE) {
+        let fte = table.number(row, FTE, FTE_HELP)?;
+        if fte > headcount * (1.0 + FTE_ROUNDING_PER_HEAD) + 1e-9 {
+            let text = |k| table.text(row, k).unwrap_or_default();
+            return Err(table.error(
+                row,
+                FTE,
+                format!(
+                    "fte {} > headcount {}; FTE can exceed headcount only by rounding ({FTE_ROUNDING_PER_HEAD} per head)",
+                    text(FTE),
+                    text(HEADCOUNT)
+                ),
+            ));
         }
-    }
-    let mut cells: [Vec<Option<&str>>; WANTED.len()] = Default::default();
-    for (k, column) in text_columns.iter().enumerate() {
-        if let Some(column) = column {
-            let strings = column.str().map_err(|e| Error::input(path, source.header(), one_line(&e)))?;
-            cells[k] = strings.iter().collect();
-        }
-    }
-    let has = |k: usize| found[k].is_some();
-    let (has_region, has_fte, has_establishment) = (has(REGION), has(FTE), has(ESTABLISHMENT));
-
-    let mut bands: HashMap<&str, Option<Band>> = HashMap::new();
-    let mut totals: HashMap<(&str, Band, &str), Totals> = HashMap::new();
-    let mut rows_read = 0usize;
-    for row in 0..frame.height() {
-        let cell = |k: usize| -> Option<&str> {
-            cells[k].get(row).copied().flatten().map(str::trim).filter(|s| !s.is_empty())
-        };
-        let present = |k: usize| found[k].is_some();
-        if (0..WANTED.len()).all(|k| !present(k) || cell(k).is_none()) && row_is_blank(frame, row) {
-            continue;
-        }
-        let blank = |k: usize, help: &str| {
-            Error::input(path, source.cell(row, k), format!("{} is blank; {help}", WANTED[k].name))
-        };
-
-        let role = cell(ROLE).ok_or_else(|| blank(ROLE, "expected a role name"))?;
-
-        let band_text = cell(BAND).ok_or_else(|| blank(BAND, &format!("expected {BAND_HELP}")))?;
-        let band = *bands.entry(band_text).or_insert_with(|| Band::parse(band_text));
-        let band = band.ok_or_else(|| {
-            Error::input(path, source.cell(row, BAND), format!("found `{band_text}`; expected {BAND_HELP}"))
-        })?;
-
-        let region = if has_region {
-            cell(REGION).ok_or_else(|| blank(REGION, "expected a region name"))?
-        } else {
-            DEFAULT_REGION
-        };
-
-        let headcount_text = cell(HEADCOUNT).ok_or_else(|| blank(HEADCOUNT, HEADCOUNT_HELP))?;
-        let bad_headcount = |what: &str| {
-            Error::input(
-                path,
-                source.cell(row, HEADCOUNT),
-                format!("headcount `{headcount_text}` {what}; {HEADCOUNT_HELP}"),
-            )
-        };
-        let headcount = parse_number(headcount_text).ok_or_else(|| bad_headcount("is not a number"))?;
-        if headcount < 0.0 {
-            return Err(bad_headcount("is negative"));
-        }
-        if headcount.fract() != 0.0 {
-            return Err(bad_headcount("is not a whole number"));
-        }
-
-        let fte = if has_fte {
-            let text = cell(FTE).ok_or_else(|| blank(FTE, FTE_HELP))?;
-            let bad =
-                |what: &str| Error::input(path, source.cell(row, FTE), format!("fte `{text}` {what}; {FTE_HELP}"));
-            let fte = parse_number(text).ok_or_else(|| bad("is not a number"))?;
-            if fte < 0.0 {
-                return Err(bad("is negative"));
-            }
-            if fte > headcount * (1.0 + FTE_ROUNDING_PER_HEAD) + 1e-9 {
-                return Err(Error::input(
-                    path,
-                    source.cell(row, FTE),
-                    format!(
-                        "fte {text} > headcount {headcount_text}; FTE can exceed headcount only by rounding ({FTE_ROUNDING_PER_HEAD} per head)"
-                    ),
-                ));
-            }
-            fte
-        } else {
-            headcount
-        };
-
-        let establishment_fte = if has_establishment {
-            let text = cell(ESTABLISHMENT).ok_or_else(|| blank(ESTABLISHMENT, ESTABLISHMENT_HELP))?;
-            let bad = |what: &str| {
-                Error::input(
-                    path,
-                    source.cell(row, ESTABLISHMENT),
-                    format!("establishment_fte `{text}` {what}; {ESTABLISHMENT_HELP}"),
-                )
-            };
-            let establishment = parse_number(text).ok_or_else(|| bad("is not a number"))?;
-            if establishment < 0.0 {
-                return Err(bad("is negative"));
-            }
-            Some(establishment)
-        } else {
-            None
-        };
-
-        totals.entry((role, band, region)).or_default().add(headcount, fte, establishment_fte);
-        rows_read += 1;
-    }
-    if rows_read == 0 {
-        return Err(Error::input(
-            path,
-            "",
-            "has a header row but no data rows; expected one row per (role, band[, region])",
-        ));
-    }
-    let mut rows: Vec<BaselineRow> = totals
-        .into_iter()
-        .map(|((role, band, region), t)| t.into_row(role.to_string(), band, region.to_string()))
-        .collect();
-    rows.sort_by(|a, b| {
-        (a.role.as_str(), a.band, a.region.as_str()).cmp(&(b.role.as_str(), b.band, b.region.as_str()))
-    });
-    Ok(Baseline { path: path.to_path_buf(), rows, has_region, has_fte, has_establishment })
+        fte
+    } else {
+        headcount
+    };
+    let establishment_fte =
+        if table.has(ESTABLISHMENT) { Some(table.number(row, ESTABLISHMENT, ESTABLISHMENT_HELP)?) } else { None };
+    Ok(BaselineRow { role: role.to_string(), band, region: region.to_string(), headcount, fte, establishment_fte })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polars::prelude::{NamedFrom, ParquetWriter, Series};
+    use crate::band::BAND_HELP;
+    use crate::error::Error;
+    use polars::prelude::{DataFrame, NamedFrom, ParquetWriter, Series};
     use std::fs;
 
     /// Writes `bytes` to `name` in a fresh temporary folder and loads it.

@@ -18,5 +18,6 @@ pub mod runner;
 pub mod sampling;
 pub mod scenario;
 pub mod summary;
+pub mod table;
 
 pub use error::{Error, Result};
