@@ -55,6 +55,9 @@ pub struct StepFlows {
     pub entrants: Vec<f64>,
     /// Hires from vacancy-fill routes.
     pub hires: Vec<f64>,
+    /// Movers along each transfer link, in `Model::transfer_links` order (the link's from
+    /// cell is given by `Model::transfer_from` and `Model::transfer_start`).
+    pub transfers: Vec<f64>,
 }
 
 /// Where a run's results go.
@@ -151,7 +154,6 @@ pub struct Engine<'m> {
     prog_s: Vec<StepBinomial>,
     growth_s: Vec<f64>,
     trans_s: Vec<f64>,
-    moves: Vec<f64>,
     intake: Vec<f64>,
     completion: Vec<f64>,
     fill_s: Vec<StepBinomial>,
@@ -199,7 +201,6 @@ impl<'m> Engine<'m> {
             prog_s: vec![StepBinomial::new(0.0); n],
             growth_s: z(),
             trans_s: vec![0.0; model.transfer_links.len()],
-            moves: vec![0.0; model.transfer_links.len()],
             intake: vec![0.0; model.routes.len()],
             completion: vec![0.0; model.routes.len()],
             fill_s: vec![StepBinomial::new(0.0); model.fills.len()],
@@ -217,6 +218,7 @@ impl<'m> Engine<'m> {
                 trans_in: z(),
                 entrants: z(),
                 hires: z(),
+                transfers: vec![0.0; model.transfer_links.len()],
             },
             acc_leavers: z(),
             acc_prog: z(),
@@ -439,14 +441,14 @@ impl<'m> Engine<'m> {
             for (i, &from) in m.transfer_from.iter().enumerate() {
                 let links = m.transfer_start[i]..m.transfer_start[i + 1];
                 if self.h[from] > 0.0 {
-                    d.multinomial(from, self.h[from], &self.trans_s[links.clone()], &mut self.moves[links]);
+                    d.multinomial(from, self.h[from], &self.trans_s[links.clone()], &mut f.transfers[links]);
                 } else {
-                    self.moves[links].fill(0.0);
+                    f.transfers[links].fill(0.0);
                 }
             }
             for (i, &from) in m.transfer_from.iter().enumerate() {
                 for j in m.transfer_start[i]..m.transfer_start[i + 1] {
-                    let (to, moved) = (m.transfer_links[j].0, self.moves[j]);
+                    let (to, moved) = (m.transfer_links[j].0, f.transfers[j]);
                     self.h[from] -= moved;
                     self.h[to] += moved;
                     f.trans_out[from] += moved;

@@ -141,3 +141,27 @@ pub fn replace_dir(tmp: &Path, dest: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Writes the file `dest` whole: into a temporary file beside it, then renamed into place, so
+/// that `dest` is never half written.
+pub fn write_file(dest: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temporary_beside(dest);
+    fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, dest).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(dest, e)
+    })
+}
+
+/// Writes `frame` as the CSV file `dest` (with a header row), whole or not at all.
+pub fn write_csv(dest: &Path, mut frame: DataFrame) -> Result<()> {
+    let mut bytes = Vec::new();
+    CsvWriter::new(&mut bytes).include_header(true).finish(&mut frame).map_err(polars_err(dest))?;
+    write_file(dest, &bytes)
+}
+
+/// A temporary name beside `dest` (same folder, so a rename is atomic).
+pub fn temporary_beside(dest: &Path) -> PathBuf {
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    dest.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod grid;
+pub mod history;
 pub mod model;
 pub mod pay;
 pub mod report;
@@ -17,6 +18,7 @@ pub mod results;
 pub mod runner;
 pub mod sampling;
 pub mod scenario;
+pub mod simulate;
 pub mod summary;
 pub mod table;
 
