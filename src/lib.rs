@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 pub mod band;
 pub mod baseline;
+pub mod calibrate;
 pub mod chart;
 pub mod commands;
 pub mod compare;
