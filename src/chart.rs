@@ -11,17 +11,21 @@
 //! `gap_total` (the gap fan with the share of runs short), `gap_heatmap` (gap as a share of
 //! demand by role and band at the last date), `flows` (joiners by route and leavers each year)
 //! and `cost` (when pay was given). Comparison charts: `compare_gap`, `compare_gap_by_role` and
-//! `compare_difference`. A chart whose data is missing (no `role_band` level, no cost, a single
-//! scenario to compare) is left out.
+//! `compare_difference`. Backtest charts: `backtest_total` and `backtest_<role>` (the forecast
+//! from the training date against the snapshots held out, with the two benchmarks). A chart
+//! whose data is missing (no `role_band` level, no cost, a single scenario to compare) is left
+//! out.
 //!
 //! Every chart's title carries the scenario title and the number of runs (or `deterministic`),
 //! and its footer the wfcast version, the scenario file's hash and the seed, so a chart pasted
 //! into a report can be traced back to the run that made it. Deterministic results have all
 //! percentiles equal: their charts draw lines without bands.
+use crate::backtest::{Actual, BacktestResults, Method, Point, TOTAL};
 use crate::band::Band;
 use crate::error::{Error, Result};
 use crate::export::Exporter;
 use crate::results::{Comparison, ComparisonRow, Meta, Results, Row};
+use crate::scenario::Month;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::element::{BitMapElement, DashedPathElement};
@@ -327,6 +331,10 @@ enum Key {
     Block(RGBColor),
     /// A dot on a whisker.
     Dot(RGBColor),
+    /// A dashed line (a benchmark forecast).
+    Dash(RGBColor),
+    /// A marker of an observed value: filled, or hollow.
+    Mark(RGBColor, bool),
     /// No symbol: the label heads the entries after it.
     Heading,
 }
@@ -421,7 +429,23 @@ fn draw_key<DB: DrawingBackend>(root: &Area<DB>, s: Scale, key: &Key, (x, y): (i
             root.draw(&PathElement::new(vec![(x + s.px(2), mid), (x + w - s.px(2), mid)], s.stroke(c, 2)))?;
             root.draw(&Circle::new((x + w / 2, mid), s.px(5), c.filled()))?;
         }
+        Key::Dash(c) => {
+            root.draw(&DashedPathElement::new(vec![(x, mid), (x + w, mid)], s.px(7), s.px(4), s.stroke(c, 3)))?;
+        }
+        Key::Mark(c, filled) => draw_mark(root, s, (x + w / 2, mid), c, filled)?,
         Key::Heading => {}
+    }
+    Ok(())
+}
+
+/// A round marker of an observed value at `at` (backend pixels): filled, or hollow (white
+/// inside, so that it shows over shading).
+fn draw_mark<DB: DrawingBackend>(root: &Area<DB>, s: Scale, at: (i32, i32), c: RGBColor, filled: bool) -> Drawn {
+    if filled {
+        root.draw(&Circle::new(at, s.px(5), c.filled()))?;
+    } else {
+        root.draw(&Circle::new(at, s.px(5), WHITE.filled()))?;
+        root.draw(&Circle::new(at, s.px(5), s.stroke(c, 2)))?;
     }
     Ok(())
 }
@@ -666,11 +690,22 @@ fn baseline_marker<DB: DrawingBackend>(
     y: &Axis,
     below_notes: bool,
 ) -> Drawn {
+    date_marker(chart, s, x, y, "baseline", s.px(if below_notes { 34 } else { 6 }))
+}
+
+/// A dashed vertical line at `x`, labelled `label` at its top right, `dy` pixels down.
+fn date_marker<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    s: Scale,
+    x: f64,
+    y: &Axis,
+    label: &str,
+    dy: i32,
+) -> Drawn {
     let line = DashedPathElement::new(vec![(x, y.lo), (x, y.hi)], s.px(6), s.px(5), s.stroke(AXIS, 2));
     chart.plotting_area().draw(&line)?;
     let style = s.regular(14.0, GREY, TOP_LEFT);
-    let dy = s.px(if below_notes { 34 } else { 6 });
-    chart.plotting_area().draw(&(EmptyElement::at((x, y.hi)) + Text::new("baseline", (s.px(7), dy), style)))?;
+    chart.plotting_area().draw(&(EmptyElement::at((x, y.hi)) + Text::new(label.to_string(), (s.px(7), dy), style)))?;
     Ok(())
 }
 
@@ -1600,6 +1635,209 @@ impl Figure for RoleGaps {
 }
 
 // ---------------------------------------------------------------------------------------
+// Backtest charts: the forecast from the training date against the snapshots held out.
+
+/// Writes the charts of a backtest into `dir` (created when missing), as PNG and SVG:
+/// `backtest_total` and `backtest_<role>` for each role (see [`backtest_stem`]), each the
+/// forecast fan from the training date against staff in post at every snapshot, with the two
+/// benchmarks. Returns the files written.
+pub fn write_backtest_charts(results: &BacktestResults, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut files = Vec::new();
+    for series in results.series() {
+        if let Some(chart) = backtest_chart(results, series) {
+            files.extend(save(&chart, dir, &backtest_stem(series))?);
+        }
+    }
+    Ok(files)
+}
+
+/// The file stem of a backtest series' chart: `backtest_total` for [`TOTAL`], else
+/// `backtest_<slug(role)>`.
+pub fn backtest_stem(series: &str) -> String {
+    if series == TOTAL { "backtest_total".into() } else { format!("backtest_{}", slug(series)) }
+}
+
+/// The colour of the no-change benchmark.
+const NAIVE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// The colour of the linear-trend benchmark.
+const TREND: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+
+/// A month's position on a time axis, in years (as [`x_of`] of its `YYYY-MM`).
+fn month_x(m: Month) -> f64 {
+    m.0 as f64 / 12.0
+}
+
+/// A MAPE as `2.1%` (a dash when there is none).
+fn mape_text(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{}%", thousands(v, 1)),
+        _ => "–".into(),
+    }
+}
+
+/// A method's name in a sentence: `wfcast`, `no change`, `linear trend`.
+fn method_word(m: Method) -> &'static str {
+    if m == Method::Wfcast { "wfcast" } else { m.label() }
+}
+
+/// One series of a backtest: the forecast fan and the benchmarks from the training date,
+/// against staff in post at every snapshot.
+struct BacktestChart {
+    header: Header,
+    legend: Vec<Entry>,
+    /// Every snapshot date, for the time axis.
+    dates: Vec<String>,
+    /// The training date, `YYYY-MM`, and its position.
+    train: Option<(String, f64)>,
+    /// Staff in post: (x, headcount, held out).
+    actuals: Vec<(f64, f64, bool)>,
+    /// The model's percentiles, starting at the last training actual.
+    fan: Fan,
+    /// The benchmarks' forecasts: no change (from the training date) and the linear trend.
+    naive: Vec<(f64, f64)>,
+    trend: Vec<(f64, f64)>,
+}
+
+fn backtest_chart(results: &BacktestResults, series: &str) -> Option<BacktestChart> {
+    let meta = &results.meta;
+    let actuals: Vec<&Actual> = results.actuals.iter().filter(|a| a.series == series && a.value.is_finite()).collect();
+    let mut points: Vec<&Point> = results.points.iter().filter(|p| p.series == series).collect();
+    points.sort_by_key(|p| p.date);
+    if actuals.is_empty() && points.is_empty() {
+        return None;
+    }
+    let train = Month::parse(&meta.train_until);
+    let start = train.and_then(|t| actuals.iter().find(|a| a.date == t)).map(|a| (month_x(a.date), a.value));
+    let held_out = |d: Month| train.is_some_and(|t| d > t);
+    let finite = |p: &&&Point| p.p.iter().all(|v| v.is_finite());
+    let fan_points = start
+        .map(|(x, v)| (x, [v; 5]))
+        .into_iter()
+        .chain(points.iter().filter(finite).map(|p| (month_x(p.date), p.p)))
+        .collect();
+    let fan = Fan { label: Method::Wfcast.label().into(), colour: SUPPLY, points: fan_points, inner: true };
+    let naive = start
+        .into_iter()
+        .chain(points.iter().filter(|p| p.naive.is_finite()).map(|p| (month_x(p.date), p.naive)))
+        .collect();
+    let trend = points.iter().filter(|p| p.trend.is_finite()).map(|p| (month_x(p.date), p.trend)).collect();
+    let mut dates: Vec<Month> = actuals.iter().map(|a| a.date).chain(points.iter().map(|p| p.date)).collect();
+    dates.sort();
+    dates.dedup();
+
+    let mut legend = fan_legend(std::slice::from_ref(&fan));
+    legend.push(entry(Key::Dash(NAIVE), Method::Naive.label()));
+    legend.push(entry(Key::Dash(TREND), Method::Trend.label()));
+    legend.push(entry(Key::Mark(INK, true), "actual: training snapshot"));
+    legend.push(entry(Key::Mark(INK, false), "actual: held out"));
+
+    let who = if series == TOTAL { format!("{TOTAL} (all roles)") } else { series.to_string() };
+    let trained = train.map(|t| month_label(&t.to_string())).unwrap_or_else(|| meta.train_until.clone());
+    let runs = format!("{} run{}", thousands(meta.runs as f64, 0), if meta.runs == 1 { "" } else { "s" });
+    let title = vec![
+        format!("Backtest: {who} — trained to {trained}, {runs}"),
+        format!("Backtest: {who} — {runs}"),
+        format!("Backtest: {who}"),
+    ];
+    let scores: Vec<String> = Method::ALL
+        .iter()
+        .map(|&m| format!("{} {}", method_word(m), mape_text(results.score(series, m).map(|s| s.mape))))
+        .collect();
+    let n = points.len();
+    let subtitle = format!(
+        "{who}: staff in post (headcount) at each snapshot. wfcast was calibrated on the snapshots to {trained} \
+         (shaded) and forecast the {n} held out; line: median of {runs}; shading: the middle 50% and 90% of runs; \
+         dashed: the benchmarks. MAPE over the held-out snapshot{}: {}.",
+        if n == 1 { "" } else { "s" },
+        scores.join(", ")
+    );
+    let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
+    let mut files = format!("history {} (sha256 {})", file_name(&meta.history.path), short(&meta.history.sha256));
+    if let Some(f) = &meta.flows {
+        files.push_str(&format!(" · flows {} (sha256 {})", file_name(&f.path), short(&f.sha256)));
+    }
+    let footer = format!(
+        "wfcast {} · {files} · seed {} · {} · rates {}",
+        meta.version,
+        meta.seed,
+        runs.replace("run", "stochastic run"),
+        if meta.by_region { "by region" } else { "summed over regions" }
+    );
+    Some(BacktestChart {
+        header: Header { title, subtitle, footer },
+        legend,
+        dates: dates.iter().map(Month::to_string).collect(),
+        train: train.map(|t| (t.to_string(), month_x(t))),
+        actuals: actuals.iter().map(|a| (month_x(a.date), a.value, held_out(a.date))).collect(),
+        fan,
+        naive,
+        trend,
+    })
+}
+
+impl BacktestChart {
+    fn y_axis(&self) -> Axis {
+        let values = self
+            .fan
+            .values()
+            .into_iter()
+            .chain(self.actuals.iter().map(|a| a.1))
+            .chain(self.naive.iter().chain(&self.trend).map(|p| p.1));
+        let (lo, hi) = padded(extent(values).unwrap_or((0.0, 1.0)), 0.06);
+        let mut axis = Axis::numeric(lo, hi, 6, thousands);
+        // Room for the labels of the training period above the data.
+        axis.hi += (hi - lo) * 0.08;
+        axis
+    }
+}
+
+impl Figure for BacktestChart {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: Scale) -> Drawn {
+        let area = page(root, s, &self.header, &self.legend)?;
+        let x = Axis::time(&self.dates, self.train.as_ref().map(|t| t.0.as_str()));
+        let y = self.y_axis();
+        let mut chart = cartesian(&area, s, (&x, &y), y.label_width(&area, s)? + s.px(50))?;
+        if let Some((_, t)) = self.train {
+            chart.plotting_area().draw(&Rectangle::new([(x.lo, y.lo), (t, y.hi)], STRIPE.filled()))?;
+        }
+        let x_desc = if all_march(&self.dates) {
+            "Snapshot at 31 March, the end of each financial year"
+        } else {
+            "Snapshot at the end of each month shown (financial years end on 31 March)"
+        };
+        axes(&mut chart, s, (&x, &y), (x_desc, "Staff in post (headcount)"), Grid::Horizontal)?;
+        if let Some((_, t)) = self.train {
+            date_marker(&mut chart, s, t, &y, "held out", s.px(6))?;
+            let style = s.regular(14.0, GREY, (HPos::Right, VPos::Top));
+            let label = Text::new("training", (-s.px(7), s.px(6)), style);
+            chart.plotting_area().draw(&(EmptyElement::at((t, y.hi)) + label))?;
+        }
+        draw_fan(&mut chart, s, &self.fan, Layer::Bands)?;
+        let actual_line: Vec<(f64, f64)> = self.actuals.iter().map(|a| (a.0, a.1)).collect();
+        chart.draw_series(LineSeries::new(actual_line, INK.mix(0.45).stroke_width(s.px(1) as u32)))?;
+        for (line, colour) in [(&self.naive, NAIVE), (&self.trend, TREND)] {
+            if line.len() > 1 {
+                let dashed = DashedPathElement::new(line.clone(), s.px(9), s.px(6), s.stroke(colour, 3));
+                chart.plotting_area().draw(&dashed)?;
+            }
+            chart.draw_series(line.iter().map(|xy| Circle::new(*xy, s.px(4), colour.filled())))?;
+        }
+        draw_fan(&mut chart, s, &self.fan, Layer::Median)?;
+        for &(ax, v, held) in &self.actuals {
+            let at = EmptyElement::at((ax, v));
+            if held {
+                let ring = at + Circle::new((0, 0), s.px(6), WHITE.filled());
+                chart.plotting_area().draw(&(ring + Circle::new((0, 0), s.px(6), s.stroke(INK, 2))))?;
+            } else {
+                chart.plotting_area().draw(&(at + Circle::new((0, 0), s.px(6), INK.filled())))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Dates and numbers.
 
 /// `YYYY-MM` as (year, month).
@@ -1618,4 +1856,160 @@ fn x_of(date: &str) -> Option<f64> {
 /// `v` with `decimals` decimals and thousands separated by commas: `45,000`, `−1,250.5`.
 fn thousands(v: f64, decimals: usize) -> String {
     if v.is_finite() { crate::format::typeset(v, decimals) } else { String::new() }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::backtest::{ALL_ROLES, BacktestMeta, Score};
+    use crate::results::FileHash;
+
+    /// The roles of [`synthetic_backtest`].
+    pub(crate) const ROLES: [&str; 2] = ["Data & Analytics", "Software Engineering"];
+
+    /// A backtest made by hand: yearly snapshots 2019-03 to 2024-03, trained to 2021-03; on the
+    /// total and the first role wfcast beats both benchmarks, on the second it does not.
+    pub(crate) fn synthetic_backtest() -> BacktestResults {
+        let meta = BacktestMeta {
+            kind: "backtest".into(),
+            history: FileHash { path: "data/history.csv".into(), sha256: "ab".repeat(32) },
+            flows: Some(FileHash { path: "data/flows.csv".into(), sha256: "cd".repeat(32) }),
+            train_until: "2021-03".into(),
+            end: "2024-03".into(),
+            runs: 500,
+            seed: 11,
+            by_region: false,
+            version: "0.1.0".into(),
+        };
+        let train = Month::parse("2021-03").unwrap();
+        let series: [(&str, [f64; 6]); 3] = [
+            (TOTAL, [3000.0, 3100.0, 3180.0, 3290.0, 3350.0, 3460.0]),
+            (ROLES[0], [1800.0, 1880.0, 1930.0, 2010.0, 2050.0, 2120.0]),
+            (ROLES[1], [1200.0, 1220.0, 1250.0, 1280.0, 1300.0, 1340.0]),
+        ];
+        let (mut actuals, mut points, mut scores) = (Vec::new(), Vec::new(), Vec::new());
+        for (name, values) in series {
+            for (i, v) in values.iter().enumerate() {
+                let date = Month(train.0 + 12 * (i as i32 - 2));
+                actuals.push(Actual { series: name.into(), date, value: *v });
+                if i > 2 {
+                    let h = (i - 2) as f64;
+                    let mid = v * (1.0 + 0.01 * h);
+                    let spread = v * 0.02 * h;
+                    points.push(Point {
+                        series: name.into(),
+                        date,
+                        horizon_months: 12 * (i as i32 - 2),
+                        actual: *v,
+                        p: [mid - 2.0 * spread, mid - spread, mid, mid + spread, mid + 2.0 * spread],
+                        naive: values[2],
+                        trend: values[2] + (values[2] - values[0]) / 2.0 * h,
+                    });
+                }
+            }
+            let wf = if name == ROLES[1] { 3.0 } else { 1.5 };
+            for (method, mape) in [(Method::Wfcast, wf), (Method::Naive, 5.2), (Method::Trend, 2.4)] {
+                let model = method == Method::Wfcast;
+                scores.push(Score {
+                    series: name.into(),
+                    method,
+                    mape,
+                    mase: mape / 2.0,
+                    coverage_50: model.then_some(2.0 / 3.0),
+                    coverage_90: model.then_some(1.0),
+                    points: 3,
+                });
+            }
+        }
+        for (method, mape) in [(Method::Wfcast, 2.25), (Method::Naive, 5.2), (Method::Trend, 2.4)] {
+            let model = method == Method::Wfcast;
+            scores.push(Score {
+                series: ALL_ROLES.into(),
+                method,
+                mape,
+                mase: f64::NAN,
+                coverage_50: model.then_some(0.5),
+                coverage_90: model.then_some(5.0 / 6.0),
+                points: 6,
+            });
+        }
+        BacktestResults { meta, actuals, points, scores }
+    }
+
+    fn out_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("wfcast-chart-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// Every text of an SVG, which must parse.
+    fn svg_texts(path: &Path) -> (Vec<String>, (u32, u32)) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        let dim = |a: &str| root.attribute(a).and_then(|v| v.parse::<u32>().ok()).expect("svg width and height");
+        let texts =
+            doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string());
+        (texts.collect(), (dim("width"), dim("height")))
+    }
+
+    #[test]
+    fn backtest_charts_draw_the_total_and_each_role() {
+        let results = synthetic_backtest();
+        let dir = out_dir("backtest").join("charts");
+        let files = write_backtest_charts(&results, &dir).unwrap();
+        let mut stems: Vec<String> =
+            files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        stems.sort();
+        let mut expected: Vec<String> = ["backtest_total", "backtest_data-analytics", "backtest_software-engineering"]
+            .iter()
+            .flat_map(|s| [format!("{s}.png"), format!("{s}.svg")])
+            .collect();
+        expected.sort();
+        assert_eq!(stems, expected);
+        for (series, stem) in [(TOTAL, "backtest_total"), (ROLES[0], "backtest_data-analytics")] {
+            assert_eq!(backtest_stem(series), stem);
+            let (texts, size) = svg_texts(&dir.join(format!("{stem}.svg")));
+            assert_eq!(size, (WIDTH, HEIGHT));
+            let img = image::open(dir.join(format!("{stem}.png"))).unwrap().to_rgb8();
+            assert_eq!((img.width(), img.height()), (WIDTH, HEIGHT), "{stem}.png");
+            let inked = img.pixels().filter(|p| p.0 != [255, 255, 255]).count();
+            assert!(inked as f64 / (WIDTH * HEIGHT) as f64 > 0.04, "{stem}.png is nearly blank");
+            let all = texts.join(" ");
+            assert!(texts.iter().any(|t| t.starts_with("Backtest: ") && t.contains(series)), "{stem}: {texts:?}");
+            for m in Method::ALL {
+                assert!(texts.iter().any(|t| t == m.label()), "{stem}: no legend entry {}: {texts:?}", m.label());
+            }
+            for label in ["actual: training snapshot", "actual: held out", "90% of runs", "middle 50% of runs"] {
+                assert!(texts.iter().any(|t| t == label), "{stem}: no legend entry {label}: {texts:?}");
+            }
+            assert!(all.contains("Staff in post (headcount)"), "{stem}: no axis title");
+            assert!(all.contains("MAPE") && all.contains("wfcast 1.5%"), "{stem}: MAPE not stated: {all}");
+            assert!(all.contains("no change 5.2%") && all.contains("linear trend 2.4%"), "{stem}: {all}");
+            assert!(texts.iter().any(|t| t.len() == 5 && t.as_bytes()[1] == b','), "{stem}: no grouped ticks");
+            assert!(all.contains("sha256 abababababab") && all.contains("seed 11"), "{stem}: footer: {all}");
+        }
+        if std::env::var_os("WFCAST_KEEP_CHARTS").is_none() {
+            let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+        } else {
+            eprintln!("charts kept in {}", dir.display());
+        }
+    }
+
+    #[test]
+    fn a_backtest_with_one_held_out_snapshot_still_draws() {
+        let mut results = synthetic_backtest();
+        let keep = Month::parse("2022-03").unwrap();
+        results.points.retain(|p| p.date == keep);
+        results.actuals.retain(|a| a.date <= keep);
+        let chart = backtest_chart(&results, TOTAL).unwrap();
+        assert_eq!(chart.fan.points.len(), 2, "the fan starts at the last training actual");
+        assert_eq!(chart.naive.len(), 2);
+        assert_eq!(chart.trend.len(), 1);
+        assert_eq!(chart.actuals.iter().filter(|a| a.2).count(), 1);
+        let dir = out_dir("backtest-one");
+        assert_eq!(write_backtest_charts(&results, &dir).unwrap().len(), 6);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -2,9 +2,12 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use wfcast::Error;
-use wfcast::commands::RunCommand;
+use wfcast::backtest::BacktestOptions;
+use wfcast::calibrate::CalibrateOptions;
+use wfcast::commands::{BacktestCommand, CalibrateCommand, RunCommand, SimulateCommand};
 use wfcast::engine::Mode;
 use wfcast::runner::RunOptions;
+use wfcast::scenario::Month;
 use wfcast::summary::Level;
 
 /// Stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
@@ -85,6 +88,76 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Learn annual leaver, progression and transfer rates, joiners and demand growth, with
+    /// their uncertainty, from ESR history, and write them as a scenario fragment.
+    Calibrate {
+        /// Snapshots of staff in post (CSV or Parquet with a date column).
+        history: PathBuf,
+        /// Flow counts per period (leavers, joiners, progressed, transfer); without them only
+        /// net change can be estimated.
+        #[arg(long)]
+        flows: Option<PathBuf>,
+        /// The scenario fragment to write (TOML).
+        #[arg(long)]
+        out: PathBuf,
+        /// Calibrate per region too (default: per role and band, pooled over regions).
+        #[arg(long)]
+        by_region: bool,
+    },
+    /// Calibrate on history up to a date, forecast the rest, and score the forecast against
+    /// what happened, beside no-change and linear-trend benchmarks.
+    Backtest {
+        /// Snapshots of staff in post (CSV or Parquet with a date column).
+        history: PathBuf,
+        /// Flow counts per period (needed: the model is built from them).
+        #[arg(long)]
+        flows: Option<PathBuf>,
+        /// The last snapshot to learn from, `YYYY-MM`; later snapshots are held out.
+        #[arg(long)]
+        train_until: String,
+        /// Number of runs of the forecast.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Seed of the forecast.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Calibrate per region too.
+        #[arg(long)]
+        by_region: bool,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Also write a self-contained HTML report (report.html).
+        #[arg(long)]
+        report: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run one run of a scenario and write it as an ESR-shaped history (snapshots at its
+    /// reporting dates, and the flows between them): synthetic data with known rates.
+    Simulate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Where to write the snapshots (CSV).
+        #[arg(long)]
+        snapshots: PathBuf,
+        /// Where to write the flows (CSV).
+        #[arg(long)]
+        flows: PathBuf,
+        /// Which run of the scenario.
+        #[arg(long, default_value_t = 0)]
+        run: u64,
+        /// Seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What `main` should do, with every argument checked.
@@ -99,6 +172,12 @@ pub enum Action {
     Report(Vec<PathBuf>),
     /// Validate files.
     Validate(Vec<PathBuf>),
+    /// Calibrate rates from history.
+    Calibrate(CalibrateCommand),
+    /// Backtest (and whether to be quiet).
+    Backtest(BacktestCommand, bool),
+    /// Write a simulated history.
+    Simulate(SimulateCommand),
 }
 
 fn bad(flag: &str, msg: String) -> Error {
@@ -145,6 +224,24 @@ impl Cli {
             Command::Plot { dirs } => Ok(Action::Plot(dirs)),
             Command::Report { dirs } => Ok(Action::Report(dirs)),
             Command::Validate { files } => Ok(Action::Validate(files)),
+            Command::Calibrate { history, flows, out, by_region } => {
+                Ok(Action::Calibrate(CalibrateCommand { history, flows, out, options: CalibrateOptions { by_region } }))
+            }
+            Command::Backtest { history, flows, train_until, runs, seed, by_region, threads, out, report, quiet } => {
+                let train_until = Month::parse(&train_until)
+                    .ok_or_else(|| bad("train-until", format!("`{train_until}`: expected a month `YYYY-MM`")))?;
+                if runs == 0 {
+                    return Err(bad("runs", "0: expected at least 1".into()));
+                }
+                if threads == Some(0) {
+                    return Err(bad("threads", "0: expected at least 1".into()));
+                }
+                let options = BacktestOptions { train_until, runs, seed, calibrate: CalibrateOptions { by_region } };
+                Ok(Action::Backtest(BacktestCommand { history, flows, options, threads, out, report }, quiet))
+            }
+            Command::Simulate { scenario, snapshots, flows, run, seed, force } => {
+                Ok(Action::Simulate(SimulateCommand { scenario, run, seed, snapshots, flows, force }))
+            }
         }
     }
 }

@@ -1,16 +1,19 @@
-//! The commands behind the CLI, with plain arguments: run and validate scenarios.
+//! The commands behind the CLI, with plain arguments: run, compare, validate, calibrate, backtest, simulate.
+use crate::backtest::{self, Backtest, BacktestOptions, BacktestResults};
+use crate::calibrate::{self, CalibrateOptions, Calibration};
 use crate::chart;
 use crate::compare;
 use crate::engine::Mode;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::format::grouped;
+use crate::history::History;
 use crate::model::{self, Model};
 use crate::report;
-use crate::results::Comparison;
-use crate::results::Results;
+use crate::results::{Comparison, FileHash, Results};
 use crate::runner::{self, RunOptions, RunResult};
 use crate::scenario::{Scenario, sha256_hex};
+use crate::simulate;
 use crate::summary::{Level, Metric};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -153,7 +156,10 @@ pub fn plot(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         // Read the results before writing, so that a folder that is not wfcast output
         // leaves nothing behind.
         let charts = dir.join("charts");
-        let files = if dir.join("comparison.csv").exists() {
+        let files = if backtest::is_backtest(dir) {
+            let results = BacktestResults::load(dir)?;
+            export::write_folder(&charts, None, |tmp| chart::write_backtest_charts(&results, tmp))?
+        } else if dir.join("comparison.csv").exists() {
             let comparison = Comparison::load(dir)?;
             export::write_folder(&charts, None, |tmp| chart::write_comparison_charts(&comparison, tmp))?
         } else {
@@ -168,6 +174,136 @@ pub fn plot(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// Writes report.html into output folders; returns the files written.
 pub fn report(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     dirs.iter().map(|d| report::write_report(d)).collect()
+}
+
+/// Options of `wfcast calibrate`.
+#[derive(Clone, Debug)]
+pub struct CalibrateCommand {
+    /// The snapshots file.
+    pub history: PathBuf,
+    /// The flows file, if any.
+    pub flows: Option<PathBuf>,
+    /// The scenario fragment to write.
+    pub out: PathBuf,
+    /// How to calibrate.
+    pub options: CalibrateOptions,
+}
+
+/// The first line of every fragment `calibrate` writes: an existing file is replaced only if
+/// it starts with it, so a user's own scenario is never overwritten.
+pub const FRAGMENT_MARK: &str = "# Calibrated by `wfcast calibrate`";
+
+/// Learns rates from history and writes them as a scenario fragment.
+pub fn calibrate(cmd: &CalibrateCommand) -> Result<Calibration> {
+    let history = History::load(&cmd.history, cmd.flows.as_deref())?;
+    for input in std::iter::once(&cmd.history).chain(&cmd.flows) {
+        if same_file(input, &cmd.out) {
+            return Err(Error::input("", "--out", format!("{} is an input: not overwriting it", cmd.out.display())));
+        }
+    }
+    if cmd.out.exists() {
+        let head = std::fs::read(&cmd.out).map_err(|e| Error::io(&cmd.out, e))?;
+        if !head.starts_with(FRAGMENT_MARK.as_bytes()) {
+            return Err(Error::input(
+                &cmd.out,
+                "",
+                "exists and was not written by `wfcast calibrate`: not replacing it; choose another --out",
+            ));
+        }
+    }
+    let calibration = calibrate::calibrate(&history, &cmd.options)?;
+    let text = calibration.to_toml();
+    debug_assert!(text.starts_with(FRAGMENT_MARK));
+    export::write_file(&cmd.out, text.as_bytes())?;
+    Ok(calibration)
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A file with its SHA-256, for `meta.json`.
+fn file_hash(path: &Path) -> Result<FileHash> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(FileHash { path: path.display().to_string(), sha256: sha256_hex(&bytes) })
+}
+
+/// Options of `wfcast backtest`.
+#[derive(Clone, Debug)]
+pub struct BacktestCommand {
+    /// The snapshots file.
+    pub history: PathBuf,
+    /// The flows file.
+    pub flows: Option<PathBuf>,
+    /// What to run.
+    pub options: BacktestOptions,
+    /// Worker threads (all cores when `None`); results do not depend on it.
+    pub threads: Option<usize>,
+    /// Output root: the backtest goes to `out/backtest-<history>-<date>/`.
+    pub out: PathBuf,
+    /// Whether to write report.html too.
+    pub report: bool,
+}
+
+/// Calibrates on the history up to the training date, forecasts the rest, scores it and
+/// writes the backtest folder; returns the backtest and its folder.
+pub fn backtest(cmd: &BacktestCommand) -> Result<(Backtest, PathBuf)> {
+    let history = History::load(&cmd.history, cmd.flows.as_deref())?;
+    let files = (file_hash(&cmd.history)?, cmd.flows.as_deref().map(file_hash).transpose()?);
+    let bt = runner::with_threads(cmd.threads, || backtest::backtest(&history, files, &cmd.options))??;
+    let dir = backtest::write_backtest(&bt, &cmd.history, &cmd.out)?;
+    if cmd.report {
+        report::write_report(&dir)?;
+    }
+    Ok((bt, dir))
+}
+
+/// Options of `wfcast simulate`.
+#[derive(Clone, Debug)]
+pub struct SimulateCommand {
+    /// The scenario to run once.
+    pub scenario: PathBuf,
+    /// Which run.
+    pub run: u64,
+    /// Seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Where to write the snapshots.
+    pub snapshots: PathBuf,
+    /// Where to write the flows.
+    pub flows: PathBuf,
+    /// Whether existing files may be replaced.
+    pub force: bool,
+}
+
+/// Runs one run of a scenario and writes it as an ESR-shaped history (snapshots and flows).
+pub fn simulate(cmd: &SimulateCommand) -> Result<History> {
+    let prep = prepare(&cmd.scenario)?;
+    for (flag, path) in [("--snapshots", &cmd.snapshots), ("--flows", &cmd.flows)] {
+        let input =
+            prep.scenario.files.iter().map(|(p, _)| p).chain([&prep.scenario.baseline]).any(|p| same_file(p, path));
+        if input {
+            return Err(Error::input(
+                "",
+                flag,
+                format!("{} is an input of the scenario: not overwriting it", path.display()),
+            ));
+        }
+        if path.exists() && !cmd.force {
+            return Err(Error::input("", flag, format!("{} exists: not replacing it without --force", path.display())));
+        }
+    }
+    if same_file(&cmd.snapshots, &cmd.flows) || cmd.snapshots == cmd.flows {
+        return Err(Error::input("", "--flows", "must be another file than --snapshots"));
+    }
+    let seed = cmd.seed.unwrap_or(prep.scenario.seed);
+    let mut history = simulate::simulate_history(&prep.model, seed, cmd.run, &cmd.snapshots)?;
+    history.flows_path = Some(cmd.flows.clone());
+    history.write_csv(&cmd.snapshots, Some(&cmd.flows))?;
+    Ok(history)
 }
 
 /// The England totals of supply, demand and gap at each reporting date, with 90% intervals.

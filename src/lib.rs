@@ -1,5 +1,6 @@
 //! wfcast: stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
 #![warn(missing_docs)]
+pub mod backtest;
 pub mod band;
 pub mod baseline;
 pub mod calibrate;

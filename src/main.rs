@@ -35,6 +35,26 @@ fn main() -> ExitCode {
                 println!("{line}");
             }
         }),
+        cli::Action::Calibrate(cmd) => commands::calibrate(&cmd).map(|calibration| {
+            println!("{}", calibration.summary());
+            println!("written: {}", cmd.out.display());
+        }),
+        cli::Action::Backtest(cmd, quiet) => commands::backtest(&cmd).map(|(bt, dir)| {
+            if !quiet {
+                println!("{}", bt.results.scores_table());
+                println!("results: {}", dir.display());
+            }
+        }),
+        cli::Action::Simulate(cmd) => commands::simulate(&cmd).map(|history| {
+            println!(
+                "{} snapshots ({} to {}) written to {} and {}",
+                history.dates.len(),
+                history.dates[0],
+                history.dates[history.dates.len() - 1],
+                cmd.snapshots.display(),
+                cmd.flows.display()
+            );
+        }),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,10 +8,13 @@
 //!
 //! A scenario folder (from `wfcast run`) gives a scenario report; a folder with
 //! `comparison.json` (from `wfcast compare`) gives a comparison report, with each
-//! scenario's own sections read from its subfolder. Missing charts are reported as 'chart
+//! scenario's own sections read from its subfolder; a backtest folder (from `wfcast
+//! backtest`, its `meta.json` of kind `backtest`) gives a backtest report: how the forecast
+//! scored against the snapshots held out and against two naive benchmarks. Missing charts are reported as 'chart
 //! not available' in place; the report is still written.
+use crate::backtest::{self, ALL_ROLES, BacktestResults, Method};
 use crate::band::Band;
-use crate::chart::slug;
+use crate::chart::{self, slug};
 use crate::error::{Error, Result};
 use crate::results::{Comparison, ComparisonRow, Meta, Results, Row};
 use crate::sampling::ParamSpec;
@@ -37,8 +40,11 @@ macro_rules! w {
     }};
 }
 
-/// Writes `report.html` into an output folder (a scenario's or a comparison's), reading what
-/// it needs from the folder; returns the file written.
+/// Writes `report.html` into an output folder (a scenario's, a comparison's or a backtest's),
+/// reading what it needs from the folder; returns the file written.
+///
+/// A backtest folder (its `meta.json` has `"kind": "backtest"`) whose `charts/` folder is
+/// missing has its charts drawn first.
 ///
 /// A folder with neither `meta.json` nor `comparison.json` is an input error naming it. The
 /// file is written to a temporary file in the same folder and renamed into place, so a
@@ -47,6 +53,10 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let html = if dir.join("comparison.json").is_file() {
         let comparison = Comparison::load(dir)?;
         comparison_html(&comparison, dir)
+    } else if backtest::is_backtest(dir) {
+        let results = BacktestResults::load(dir)?;
+        let note = draw_missing_backtest_charts(&results, dir);
+        backtest_page(&results, dir, note.as_deref())
     } else if dir.join("meta.json").is_file() {
         let results = Results::load(dir)?;
         scenario_html(&results, dir)
@@ -553,7 +563,12 @@ pub fn inline_svg(text: &str, label: &str, id_prefix: &str) -> Option<String> {
 /// Numbers figures and makes ids unique within one report.
 struct Figures {
     n: usize,
+    /// How a missing chart is drawn, after 'charts/<file> was not found; ' (markup).
+    redraw: &'static str,
 }
+
+/// How a scenario's or comparison's missing chart is drawn.
+const REDRAW_PLOT: &str = "<code>wfcast plot</code> draws it";
 
 impl Figures {
     /// A figure: the chart `charts/<file>` of `dir` inlined, or 'Chart not available'.
@@ -568,7 +583,7 @@ impl Figures {
                 Some(svg) => svg,
                 None => missing(&format!("charts/{file} is not an SVG chart")),
             },
-            Err(_) => missing(&format!("charts/{file} was not found; <code>wfcast plot</code> draws it")),
+            Err(_) => missing(&format!("charts/{file} was not found; {}", self.redraw)),
         };
         format!(
             "<figure class=\"chart\" id=\"{}\">\n{body}\n<figcaption><strong>{}</strong>{}</figcaption>\n</figure>\n",
@@ -1516,7 +1531,7 @@ pub fn scenario_html(results: &Results, dir: &Path) -> String {
         ("assumptions".into(), "Assumptions".into()),
         ("provenance".into(), "Provenance".into()),
     ]));
-    let mut figs = Figures { n: 0 };
+    let mut figs = Figures { n: 0, redraw: REDRAW_PLOT };
     body.push_str(&scenario_sections(&v, dir, &mut figs, 2, "", true));
     body.push_str("</main>\n");
     body.push_str(&footer());
@@ -1756,7 +1771,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
 
     // Comparison charts.
     body.push_str(&h(2, "compare-charts", "Comparison charts"));
-    let mut figs = Figures { n: 0 };
+    let mut figs = Figures { n: 0, redraw: REDRAW_PLOT };
     let gaps: Vec<String> = c
         .scenarios
         .iter()
@@ -1894,6 +1909,496 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     page(&format!("{title} – wfcast report"), &body)
 }
 
+// ---------------------------------------------------------------------------------------
+// Backtest report
+// ---------------------------------------------------------------------------------------
+
+/// How a backtest's missing chart is drawn.
+const REDRAW_BACKTEST: &str =
+    "remove the <code>charts</code> folder and run <code>wfcast report</code> again to draw the charts";
+
+/// Draws a backtest's charts into `dir/charts` when that folder is missing; returns what was
+/// done, as markup for the report (nothing when the folder was there).
+fn draw_missing_backtest_charts(results: &BacktestResults, dir: &Path) -> Option<String> {
+    let charts = dir.join("charts");
+    if charts.exists() {
+        return None;
+    }
+    Some(match crate::export::write_folder(&charts, None, |tmp| chart::write_backtest_charts(results, tmp)) {
+        Ok(_) => "The folder had no <code>charts</code>: this report drew them.".to_string(),
+        Err(e) => {
+            format!("The folder had no <code>charts</code>, and they could not be drawn: {}.", esc(&e.to_string()))
+        }
+    })
+}
+
+/// A MAPE as `2.1%`, or a dash.
+fn fmt_mape(x: f64) -> String {
+    if x.is_finite() { format!("{}%", crate::format::typeset(x, 1)) } else { "–".into() }
+}
+
+/// A MASE as `0.85`, or a dash.
+fn fmt_mase(x: f64) -> String {
+    if x.is_finite() { crate::format::typeset(x, 2) } else { "–".into() }
+}
+
+/// A backtest's tables, with what the report says about them.
+struct BacktestView<'a> {
+    r: &'a BacktestResults,
+    /// The roles, in order.
+    roles: Vec<&'a str>,
+    /// The held-out dates, in order.
+    held_out: Vec<backtest::Point>,
+}
+
+impl<'a> BacktestView<'a> {
+    fn new(r: &'a BacktestResults) -> BacktestView<'a> {
+        let roles = r.series().into_iter().filter(|s| *s != backtest::TOTAL).collect();
+        let mut held_out: Vec<backtest::Point> =
+            r.points.iter().filter(|p| p.series == backtest::TOTAL).cloned().collect();
+        held_out.sort_by_key(|p| p.date);
+        BacktestView { r, roles, held_out }
+    }
+
+    fn mape(&self, series: &str, m: Method) -> f64 {
+        self.r.score(series, m).map_or(f64::NAN, |s| s.mape)
+    }
+
+    /// Whether wfcast's median had a lower MAPE than `other` on `series` (None when either is
+    /// missing).
+    fn beats(&self, series: &str, other: Method) -> Option<bool> {
+        let (a, b) = (self.mape(series, Method::Wfcast), self.mape(series, other));
+        (a.is_finite() && b.is_finite()).then_some(a < b)
+    }
+
+    /// Whether wfcast's median beat both benchmarks on `series`.
+    fn beats_both(&self, series: &str) -> Option<bool> {
+        Some(self.beats(series, Method::Naive)? && self.beats(series, Method::Trend)?)
+    }
+
+    /// The series' points, by date.
+    fn points(&self, series: &str) -> Vec<&'a backtest::Point> {
+        let mut pts: Vec<&backtest::Point> = self.r.points.iter().filter(|p| p.series == series).collect();
+        pts.sort_by_key(|p| p.date);
+        pts
+    }
+
+    /// `3 held-out snapshots` and the words for the count.
+    fn dates_text(&self) -> String {
+        let n = self.held_out.len();
+        format!("{n} held-out snapshot{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// What wfcast did against the benchmarks on one series, in words, with the MAPEs.
+fn verdict(v: &BacktestView, series: &str, subject: &str) -> String {
+    let (w, n, t) = (v.mape(series, Method::Wfcast), v.mape(series, Method::Naive), v.mape(series, Method::Trend));
+    let mapes = format!(
+        "a MAPE of {} against {} for no change and {} for the linear trend",
+        fmt_mape(w),
+        fmt_mape(n),
+        fmt_mape(t)
+    );
+    match (v.beats(series, Method::Naive), v.beats(series, Method::Trend)) {
+        (Some(true), Some(true)) => format!("{subject}, wfcast's median beat both benchmarks: {mapes}."),
+        (Some(false), Some(false)) => format!("{subject}, wfcast's median beat neither benchmark: {mapes}."),
+        (Some(true), Some(false)) => {
+            format!("{subject}, wfcast's median beat no change but not the linear trend: {mapes}.")
+        }
+        (Some(false), Some(true)) => {
+            format!("{subject}, wfcast's median beat the linear trend but not no change: {mapes}.")
+        }
+        _ => format!("{subject}, the methods could not all be scored (no MAPE where an actual was 0): {mapes}."),
+    }
+}
+
+/// The headline: the verdict on the total and on the roles, and the total's scores.
+fn backtest_headline(v: &BacktestView) -> String {
+    let r = v.r;
+    let total = backtest::TOTAL;
+    let end = month_label(&r.meta.end);
+    let mut s = format!(
+        "<section class=\"headline\" id=\"headline\" aria-labelledby=\"headline-h\">\n{}",
+        h(2, "headline-h", &format!("Headline: forecasts from {} scored to {end}", month_label(&r.meta.train_until)))
+    );
+    s.push_str("<div class=\"kpis\">\n");
+    for m in Method::ALL {
+        let class = if m == Method::Wfcast { "" } else { " benchmark" };
+        let score = r.score(total, m);
+        let extra = match m {
+            Method::Wfcast => "median of runs; MASE ",
+            _ => "benchmark; MASE ",
+        };
+        let sub = format!("{extra}{}", score.map_or("–".into(), |s| fmt_mase(s.mase)));
+        s.push_str(&kpi(class, &format!("MAPE on the total: {}", m.label()), &fmt_mape(v.mape(total, m)), "", &sub));
+    }
+    let cov = r.score(total, Method::Wfcast).and_then(|s| s.coverage_90);
+    s.push_str(&kpi(
+        "",
+        "Actual inside the 90% interval",
+        &cov.map_or("–".into(), fmt_pct_whole),
+        "",
+        &format!("of the {} on the total (nominal 90%)", v.dates_text()),
+    ));
+    s.push_str("</div>\n");
+    let mut text = verdict(v, total, "On the total");
+    let scored: Vec<(&str, Option<bool>)> = v.roles.iter().map(|role| (*role, v.beats_both(role))).collect();
+    let won: Vec<String> = scored.iter().filter(|(_, b)| *b == Some(true)).map(|(r, _)| r.to_string()).collect();
+    let lost: Vec<String> = scored.iter().filter(|(_, b)| *b != Some(true)).map(|(r, _)| r.to_string()).collect();
+    let nr = scored.len();
+    if nr > 0 {
+        w!(text, " By role, it beat both benchmarks on {} of {nr} role{}", won.len(), if nr == 1 { "" } else { "s" });
+        if won.is_empty() || lost.is_empty() {
+            text.push('.');
+        } else if won.len() <= lost.len() {
+            w!(text, ": {}.", and_list(&won));
+        } else {
+            w!(text, "; not on {}.", and_list(&lost));
+        }
+        let all = r.score(ALL_ROLES, Method::Wfcast);
+        if let Some(a) = all {
+            w!(
+                text,
+                " Over all roles, its mean MAPE was {} (no change {}, linear trend {})",
+                fmt_mape(a.mape),
+                fmt_mape(v.mape(ALL_ROLES, Method::Naive)),
+                fmt_mape(v.mape(ALL_ROLES, Method::Trend))
+            );
+            match a.coverage_90 {
+                Some(c) => w!(
+                    text,
+                    ", and the actual fell inside the 90% interval at {} of the {} role-dates.",
+                    fmt_pct_whole(c),
+                    a.points
+                ),
+                None => text.push('.'),
+            }
+        }
+    }
+    w!(s, "<p class=\"reading\">{}</p>\n", esc(&text));
+    s.push_str(
+        "<p>MAPE is the mean absolute percentage error: lower is better. A benchmark is beaten when wfcast's MAPE \
+         is lower than the benchmark's.</p>\n",
+    );
+    s.push_str("</section>\n");
+    s
+}
+
+/// How to read the scores.
+fn backtest_guide(v: &BacktestView) -> String {
+    let r = v.r;
+    let train = month_label(&r.meta.train_until);
+    let mut s = h(2, "reading", "How to read the scores");
+    w!(
+        s,
+        "<p>wfcast learnt its rates (leaving, moving up, moving between roles, joining) from the snapshots up to \
+         <strong>{train}</strong> only, then projected staff in post from the {train} snapshot, {} times, as if the \
+         later snapshots were unknown. Those later snapshots, held out, are what it is scored against. Two naive \
+         forecasts are scored beside it, as in forecasting competitions: <strong>no change</strong> (staff in post \
+         stays as it was in {train}) and the <strong>linear trend</strong> (the straight line fitted to the \
+         training snapshots, carried on). A model worth its complexity should beat both.</p>\n",
+        fmt_int(r.meta.runs as f64)
+    );
+    s.push_str("<dl class=\"facts measures\">\n");
+    s.push_str(
+        "<dt>MAPE</dt><dd>Mean absolute percentage error of the forecast (wfcast's median) over the held-out \
+         snapshots: how far off it was, on average, as a share of the actual staff in post. 0% is perfect; \
+         lower is better.</dd>\n",
+    );
+    s.push_str(
+        "<dt>MASE</dt><dd>Mean absolute scaled error: the average error in headcount divided by the average \
+         change from one training snapshot to the next. Below 1, the forecast was off by less than a typical \
+         year-to-year (snapshot-to-snapshot) change, so it beat a naive one-step forecast; above 1 it did \
+         worse.</dd>\n",
+    );
+    s.push_str(
+        "<dt>Coverage</dt><dd>How often the actual value fell inside wfcast's interval: the middle 50% of runs \
+         (25th to 75th percentile) and 90% of runs (5th to 95th). Honest intervals cover near 50% and 90%; much \
+         less means the model is over-confident, much more that it is too cautious. Only wfcast has \
+         intervals.</dd>\n",
+    );
+    s.push_str("</dl>\n");
+    let n = v.held_out.len();
+    if n < 5 {
+        w!(
+            s,
+            "<aside class=\"caution\" role=\"note\"><p><strong>Few points.</strong> Each series is scored on {} \
+             only: one good or bad year moves its scores a lot, and a coverage figure can only be a multiple of \
+             {}. Read them as a first check, not a verdict.</p></aside>\n",
+            v.dates_text(),
+            if n == 0 { "–".to_string() } else { fmt_pct_whole(1.0 / n as f64) }
+        );
+    }
+    s
+}
+
+/// The scores table: series by method.
+fn scores_table(v: &BacktestView) -> String {
+    let r = v.r;
+    let mut s = h(2, "scores", "Scores by series and method");
+    let mut series: Vec<&str> = r.series();
+    for sc in &r.scores {
+        if !series.contains(&sc.series.as_str()) {
+            series.push(&sc.series);
+        }
+    }
+    s.push_str("<div class=\"table-wrap\"><table class=\"scores\">\n");
+    w!(
+        s,
+        "<caption>Scores over the {} to {}<span class=\"sub\">The lowest MAPE of each series is in bold. {} is \
+         the mean of the roles' scores; its coverage is over every role and date.</span></caption>\n",
+        esc(&v.dates_text()),
+        esc(&month_label(&r.meta.end)),
+        esc(ALL_ROLES)
+    );
+    s.push_str(
+        "<thead><tr><th scope=\"col\">Series</th><th scope=\"col\">Method</th><th scope=\"col\" class=\"num\">MAPE</th>\
+         <th scope=\"col\" class=\"num\">MASE</th><th scope=\"col\" class=\"num\">Inside 50% interval\
+         <small>nominal 50%</small></th><th scope=\"col\" class=\"num\">Inside 90% interval<small>nominal 90%</small></th>\
+         <th scope=\"col\" class=\"num\">Points</th></tr></thead>\n",
+    );
+    for name in series {
+        let rows: Vec<&backtest::Score> = Method::ALL.iter().filter_map(|m| r.score(name, *m)).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let best = rows.iter().map(|sc| sc.mape).filter(|m| m.is_finite()).fold(f64::INFINITY, f64::min);
+        let class = if name == ALL_ROLES { " class=\"total\"" } else { "" };
+        w!(s, "<tbody{class}>\n");
+        for (i, sc) in rows.iter().enumerate() {
+            let row_class = if sc.method == Method::Wfcast { " class=\"model\"" } else { "" };
+            w!(s, "<tr{row_class}>");
+            if i == 0 {
+                w!(s, "<th scope=\"rowgroup\" rowspan=\"{}\">{}</th>", rows.len(), esc(name));
+            }
+            let mape = fmt_mape(sc.mape);
+            let mape = if sc.mape == best { format!("<strong>{mape}</strong>") } else { mape };
+            let cov = |c: Option<f64>| c.map_or("–".to_string(), fmt_pct_whole);
+            w!(
+                s,
+                "<td>{}</td><td class=\"num\">{mape}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                esc(sc.method.label()),
+                fmt_mase(sc.mase),
+                cov(sc.coverage_50),
+                cov(sc.coverage_90),
+                sc.points
+            );
+        }
+        s.push_str("</tbody>\n");
+    }
+    s.push_str("</table></div>\n");
+    s
+}
+
+/// The reading of one series' chart: how it scored, and the last date.
+fn backtest_reading(v: &BacktestView, series: &str) -> String {
+    let pts = v.points(series);
+    if pts.is_empty() {
+        return "This series has no held-out snapshots to score.".into();
+    }
+    let n = pts.len();
+    let inside = |lo: usize, hi: usize| pts.iter().filter(|p| p.p[lo] <= p.actual && p.actual <= p.p[hi]).count();
+    let mut t = verdict(v, series, &format!("Over the {}", v.dates_text()));
+    w!(
+        t,
+        " The actual fell inside the 90% interval at {} of {n} dates and inside the 50% interval at {}.",
+        inside(0, 4),
+        inside(1, 3)
+    );
+    if let Some(last) = pts.last() {
+        w!(
+            t,
+            " In {} staff in post was {} against a median forecast of {} (90% interval {} to {}); no change said {} \
+             and the linear trend {}.",
+            month_label(&last.date.to_string()),
+            fmt_int(last.actual),
+            fmt_int(last.p[2]),
+            fmt_int(last.p[0]),
+            fmt_int(last.p[4]),
+            fmt_int(last.naive),
+            fmt_int(last.trend)
+        );
+    }
+    t
+}
+
+/// The charts: the total, then each role.
+fn backtest_charts(v: &BacktestView, dir: &Path, note: Option<&str>) -> String {
+    let mut s = h(2, "charts", "Charts");
+    if let Some(note) = note {
+        w!(s, "<aside class=\"note\" role=\"note\"><p>{note}</p></aside>\n");
+    }
+    s.push_str(
+        "<p>Each chart shows staff in post at every snapshot (filled dots: training; hollow dots: held out), \
+         wfcast's forecast from the training date (its median line, and the middle 50% and 90% of runs shaded) \
+         and the two benchmarks (dashed).</p>\n",
+    );
+    let mut figs = Figures { n: 0, redraw: REDRAW_BACKTEST };
+    let mut shown = Vec::new();
+    let file = |series: &str| format!("{}.svg", chart::backtest_stem(series));
+    let total = backtest::TOTAL;
+    s.push_str(&figs.figure(
+        dir,
+        &file(total),
+        "All staff: forecast against what happened",
+        &backtest_reading(v, total),
+        "",
+    ));
+    shown.push(file(total));
+    if !v.roles.is_empty() {
+        s.push_str(&h(3, "role-charts", "By role"));
+        s.push_str("<div class=\"chart-grid\">\n");
+        for role in &v.roles {
+            let title = format!("{role}: forecast against what happened");
+            s.push_str(&figs.figure(dir, &file(role), &title, &backtest_reading(v, role), ""));
+            shown.push(file(role));
+        }
+        s.push_str("</div>\n");
+    }
+    let others = other_charts(dir, &shown);
+    if !others.is_empty() {
+        s.push_str(&h(3, "other-charts", "Other charts"));
+        for f in others {
+            let title = f.trim_end_matches(".svg").replace(['_', '-'], " ");
+            s.push_str(&figs.figure(dir, &f, &title, "A further chart drawn for this backtest.", ""));
+        }
+    }
+    s
+}
+
+/// A text file of the folder shown collapsed, or a sentence saying it is missing.
+fn collapsed_file(dir: &Path, name: &str, summary: &str) -> String {
+    match std::fs::read_to_string(dir.join(name)) {
+        Ok(text) => format!(
+            "<details>\n<summary>{} (<code>{}</code>)</summary>\n<pre><code>{}</code></pre>\n</details>\n",
+            esc(summary),
+            esc(name),
+            esc(text.trim_end())
+        ),
+        Err(_) => format!("<p><code>{}</code> was not found in the backtest's folder.</p>\n", esc(name)),
+    }
+}
+
+/// The calibration (and scenario) the forecast ran with.
+fn backtest_calibration(r: &BacktestResults, dir: &Path) -> String {
+    let mut s = h(2, "calibration", "Calibration used");
+    w!(
+        s,
+        "<p>The rates wfcast learnt from the training snapshots (to {}), {}, with their uncertainty: the forecast \
+         drew them afresh in every run. Open to read them.</p>\n",
+        esc(&month_label(&r.meta.train_until)),
+        if r.meta.by_region { "per role, band and region" } else { "per role and band, summed over regions" }
+    );
+    s.push_str(&collapsed_file(dir, "calibration.toml", "The calibration"));
+    s.push_str(&collapsed_file(dir, "scenario.toml", "The scenario that was run"));
+    s
+}
+
+/// The `wfcast backtest` command line that reproduces a backtest.
+fn reproduce_backtest(meta: &backtest::BacktestMeta) -> String {
+    let mut cmd = format!("wfcast backtest {}", shell_word(&meta.history.path));
+    if let Some(f) = &meta.flows {
+        w!(cmd, " --flows {}", shell_word(&f.path));
+    }
+    w!(cmd, " --train-until {} --runs {} --seed {}", meta.train_until, meta.runs, meta.seed);
+    if meta.by_region {
+        cmd.push_str(" --by-region");
+    }
+    cmd
+}
+
+fn backtest_provenance(r: &BacktestResults, dir: &Path) -> String {
+    let m = &r.meta;
+    let mut s = h(2, "provenance", "Provenance: how to reproduce these numbers");
+    w!(
+        s,
+        "<dl class=\"facts\">\n<dt>History</dt><dd><code>{}</code></dd>\n<dt>Flows</dt><dd>{}</dd>\n\
+         <dt>Trained to</dt><dd>{} (<code>{}</code>)</dd>\n<dt>Scored to</dt><dd>{} (<code>{}</code>)</dd>\n\
+         <dt>Runs</dt><dd>{}</dd>\n<dt>Seed</dt><dd>{}</dd>\n<dt>By region</dt><dd>{}</dd>\n\
+         <dt>Made by</dt><dd>wfcast {}</dd>\n</dl>\n",
+        esc(&m.history.path),
+        m.flows.as_ref().map_or("none".to_string(), |f| format!("<code>{}</code>", esc(&f.path))),
+        esc(&month_label(&m.train_until)),
+        esc(&m.train_until),
+        esc(&month_label(&m.end)),
+        esc(&m.end),
+        fmt_int(m.runs as f64),
+        m.seed,
+        if m.by_region { "yes: rates calibrated per region" } else { "no: rates summed over regions" },
+        esc(&m.version)
+    );
+    let mut files = vec![(m.history.path.clone(), "snapshots of staff in post".to_string(), m.history.sha256.clone())];
+    if let Some(f) = &m.flows {
+        files.push((f.path.clone(), "flow counts".into(), f.sha256.clone()));
+    }
+    s.push_str("<p>The files the backtest read, with their SHA-256 (paths as given to wfcast):</p>\n");
+    s.push_str(&file_rows(&files));
+    let own = result_files(dir, &["meta.json", "backtest.csv", "scores.csv", "calibration.toml", "scenario.toml"]);
+    if !own.is_empty() {
+        s.push_str("<p>The results this report was made from:</p>\n");
+        s.push_str(&file_rows(&own));
+    }
+    w!(
+        s,
+        "<p>To reproduce the backtest, from the folder it was made in, with wfcast {}:</p>\n<p><code>{}</code></p>\n",
+        esc(&m.version),
+        esc(&reproduce_backtest(m))
+    );
+    s
+}
+
+/// The report of a backtest folder (`dir` holds its `charts/`, `calibration.toml` and
+/// `scenario.toml`), as a complete HTML page: whether wfcast beat the benchmarks, the scores,
+/// the charts, the calibration used and the provenance.
+pub fn backtest_html(results: &BacktestResults, dir: &Path) -> String {
+    backtest_page(results, dir, None)
+}
+
+/// [`backtest_html`] with a note (markup) on how the charts were found.
+fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&str>) -> String {
+    let v = BacktestView::new(r);
+    let m = &r.meta;
+    let (train, end) = (month_label(&m.train_until), month_label(&m.end));
+    let title = format!("Backtest: trained to {train}, scored to {end}");
+    let mut body = format!(
+        "<header class=\"masthead\"><div class=\"inner\">\n<p class=\"kicker\">Workforce forecast · backtest</p>\n\
+         <h1>{}</h1>\n<p class=\"run\">History <code>{}</code> · {} stochastic runs, seed {} · wfcast {}</p>\n\
+         </div></header>\n<main>\n",
+        esc(&title),
+        esc(&m.history.path),
+        fmt_int(m.runs as f64),
+        m.seed,
+        esc(&m.version)
+    );
+    w!(
+        body,
+        "<p>How well would wfcast have forecast staff in post? Calibrated on the snapshots to {}, it forecast the \
+         {} that followed, to {}; this report scores those forecasts against what happened, beside two naive \
+         benchmarks.</p>\n",
+        esc(&train),
+        esc(&v.dates_text()),
+        esc(&end)
+    );
+    body.push_str(&toc(&[
+        ("headline".into(), "Headline".into()),
+        ("reading".into(), "How to read the scores".into()),
+        ("scores".into(), "Scores by series and method".into()),
+        ("charts".into(), "Charts".into()),
+        ("calibration".into(), "Calibration used".into()),
+        ("provenance".into(), "Provenance".into()),
+    ]));
+    body.push_str(&backtest_headline(&v));
+    body.push_str(&backtest_guide(&v));
+    body.push_str(&scores_table(&v));
+    body.push_str(&backtest_charts(&v, dir, note));
+    body.push_str(&backtest_calibration(r, dir));
+    body.push_str(&backtest_provenance(r, dir));
+    body.push_str("</main>\n");
+    body.push_str(&footer());
+    page(&format!("{title} – wfcast report"), &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1966,5 +2471,135 @@ mod tests {
         assert_eq!(shell_word("scenarios/a.toml"), "scenarios/a.toml");
         assert_eq!(shell_word("my file.toml"), "'my file.toml'");
         assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
+    }
+
+    /// Every element opened is closed, in order (void elements and self-closed tags aside).
+    fn assert_balanced(html: &str) {
+        const VOID: [&str; 6] = ["meta", "br", "img", "input", "link", "hr"];
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            let end = rest[i..].find('>').map(|e| i + e).expect("a tag that is not closed");
+            let tag = &rest[i + 1..end];
+            rest = &rest[end + 1..];
+            if tag.starts_with('!') || tag.starts_with('?') {
+                continue;
+            }
+            if let Some(name) = tag.strip_prefix('/') {
+                let open = stack.pop().unwrap_or_else(|| panic!("</{name}> closes nothing"));
+                assert_eq!(open, name.trim(), "<{open}> closed by </{name}>");
+                continue;
+            }
+            let name: String = tag.chars().take_while(|c| !c.is_whitespace() && *c != '/').collect();
+            if name == "style" {
+                // Raw text: the stylesheet's comments may mention tags.
+                rest = &rest[rest.find("</style>").expect("</style>") + "</style>".len()..];
+            } else if !tag.ends_with('/') && !VOID.contains(&name.to_ascii_lowercase().as_str()) {
+                stack.push(name);
+            }
+        }
+        assert!(stack.is_empty(), "left open: {stack:?}");
+    }
+
+    /// A backtest folder as `wfcast backtest` writes it, without its charts.
+    fn backtest_folder(name: &str) -> (PathBuf, BacktestResults) {
+        use polars::prelude::{CsvWriter, SerWriter};
+        let dir = std::env::temp_dir().join(format!("wfcast-report-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let results = crate::chart::tests::synthetic_backtest();
+        for (file, mut df) in
+            [("backtest.csv", results.frame().unwrap()), ("scores.csv", results.scores_frame().unwrap())]
+        {
+            let f = std::fs::File::create(dir.join(file)).unwrap();
+            CsvWriter::new(f).include_header(true).finish(&mut df).unwrap();
+        }
+        std::fs::write(dir.join("meta.json"), serde_json::to_string_pretty(&results.meta).unwrap()).unwrap();
+        std::fs::write(dir.join("calibration.toml"), "[attrition]\ndefault = { mean = 0.1, sd = 0.01 } # <learnt>\n")
+            .unwrap();
+        std::fs::write(dir.join("scenario.toml"), "name = \"backtest\"\n").unwrap();
+        (dir, results)
+    }
+
+    #[test]
+    fn a_backtest_folder_gets_a_backtest_report_with_its_charts_drawn() {
+        let (dir, _) = backtest_folder("backtest");
+        let path = write_report(&dir).unwrap();
+        assert_eq!(path, dir.join("report.html"));
+        let html = std::fs::read_to_string(&path).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("Content-Security-Policy"));
+        assert!(!html.to_ascii_lowercase().contains("<script"));
+        assert_balanced(&html);
+        assert_eq!(html.matches("<h1").count(), 1);
+        // The headline, in words.
+        assert!(html.contains("On the total, wfcast&#39;s median beat both benchmarks: a MAPE of 1.5% against 5.2% for no change and 2.4% for the linear trend."), "{html}");
+        assert!(html.contains("By role, it beat both benchmarks on 1 of 2 roles: Data &amp; Analytics."), "{html}");
+        // The scores table: every series and method, with coverage against the nominal.
+        let table = &html[html.find("<table class=\"scores\">").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        for series in [crate::backtest::TOTAL, "Data &amp; Analytics", "Software Engineering", ALL_ROLES] {
+            assert!(table.contains(&format!("rowspan=\"3\">{series}</th>")), "{series}: {table}");
+        }
+        for m in Method::ALL {
+            assert_eq!(table.matches(&format!("<td>{}</td>", esc(m.label()))).count(), 4, "{}", m.label());
+        }
+        assert!(table.contains("nominal 50%") && table.contains("nominal 90%"));
+        assert!(table.contains("<strong>1.5%</strong>") && table.contains("<td class=\"num\">67%</td>"), "{table}");
+        assert!(table.contains("<td class=\"num\">0.75</td>"), "MASE: {table}");
+        // The charts were drawn (the folder had none) and inlined, total first.
+        assert!(dir.join("charts/backtest_total.svg").is_file());
+        assert!(html.contains("this report drew them"));
+        let total = html.find("id=\"fig-backtest_total\"").expect("the total's chart");
+        let role = html.find("id=\"fig-backtest_data-analytics\"").expect("a role's chart");
+        assert!(html.find("id=\"fig-backtest_software-engineering\"").is_some());
+        assert!(total < role);
+        assert_eq!(html.matches("<figure").count(), 3);
+        assert_eq!(html.matches("<svg ").count(), 3);
+        assert!(!html.contains("Chart not available"));
+        assert!(html.contains("inside the 90% interval at 3 of 3 dates"), "{html}");
+        // The explanation, the calibration collapsed, and the provenance.
+        for words in ["Mean absolute percentage error", "Mean absolute scaled error", "should beat both"] {
+            assert!(html.contains(words), "{words}");
+        }
+        assert!(html.contains("<details>") && html.contains("# &lt;learnt&gt;"), "calibration.toml not shown");
+        assert!(html.contains(&"ab".repeat(32)) && html.contains(&"cd".repeat(32)));
+        assert!(html.contains(
+            "wfcast backtest data/history.csv --flows data/flows.csv --train-until 2021-03 --runs 500 --seed 11"
+        ));
+        // A second report leaves the charts as they are.
+        let again = std::fs::read_to_string(write_report(&dir).unwrap()).unwrap();
+        assert!(!again.contains("this report drew them"));
+        if std::env::var_os("WFCAST_KEEP_REPORT").is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        } else {
+            eprintln!("report kept in {}", dir.display());
+        }
+    }
+
+    #[test]
+    fn a_backtest_report_without_charts_says_so() {
+        let (dir, results) = backtest_folder("backtest-bare");
+        let html = backtest_html(&results, &dir);
+        assert_balanced(&html);
+        assert_eq!(html.matches("Chart not available").count(), 3);
+        assert!(html.contains("charts/backtest_total.svg was not found"));
+        std::fs::remove_file(dir.join("calibration.toml")).unwrap();
+        assert!(backtest_html(&results, &dir).contains("<code>calibration.toml</code> was not found"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn backtest_verdicts_name_what_was_beaten() {
+        let mut results = crate::chart::tests::synthetic_backtest();
+        let v = BacktestView::new(&results);
+        assert_eq!(v.beats_both("Software Engineering"), Some(false));
+        assert!(verdict(&v, "Software Engineering", "X").contains("beat no change but not the linear trend"));
+        for s in results.scores.iter_mut().filter(|s| s.method == Method::Wfcast) {
+            s.mape = 9.0;
+        }
+        let v = BacktestView::new(&results);
+        assert!(verdict(&v, crate::backtest::TOTAL, "On the total").contains("beat neither benchmark"));
+        let html = backtest_html(&results, Path::new("/nonexistent"));
+        assert!(html.contains("it beat both benchmarks on 0 of 2 roles."), "{html}");
     }
 }

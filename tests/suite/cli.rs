@@ -290,8 +290,11 @@ fn several_scenarios_in_one_run_each_get_their_folder() {
 #[test]
 fn one_bad_scenario_among_several_writes_nothing() {
     let (dir, good) = small_fixture("good");
-    let bad =
-        write(dir.path(), "worse.toml", crate::common::small_scenario("worse", "staff.csv").replace("quarter", "fortnight"));
+    let bad = write(
+        dir.path(),
+        "worse.toml",
+        crate::common::small_scenario("worse", "staff.csv").replace("quarter", "fortnight"),
+    );
     let out = dir.path().join("out");
     let assert = wfcast().arg("run").arg(&good).arg(&bad).args(["--runs", "20", "--out"]).arg(&out).assert();
     let (_, stderr) = outputs(&assert);

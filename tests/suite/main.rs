@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod compare;
+mod history;
 mod model_semantics;
 mod report;
 mod scenarios;
