@@ -7,6 +7,7 @@
 //! and how often the actual value fell inside the 50% and 90% intervals. The benchmarks
 //! are those of forecasting competitions: no change from the last training snapshot, and
 //! the straight line fitted to the training snapshots.
+use crate::baseline::Baseline;
 use crate::calibrate::{CalibrateOptions, Calibration, calibrate};
 use crate::engine::{Engine, Mode, Recorder, Snapshot, StepFlows};
 use crate::error::{Error, Result};
@@ -184,6 +185,8 @@ pub struct Backtest {
     /// The scenario that was run (`scenario.toml`): the calibration with the forecast's dates,
     /// runs and seed.
     pub scenario_toml: String,
+    /// Its baseline: the snapshot at the training date (`baseline.csv`).
+    pub baseline: Baseline,
 }
 
 /// Headcount per series (total, then `roles`) in a snapshot.
@@ -246,8 +249,8 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
 
     let end = *held_out.last().expect("not empty");
     let scenario_toml = format!(
-        "name = \"backtest\"\ntitle = \"Backtest from {t}\"\nbaseline = {}\nstart = \"{t}\"\nend = \"{end}\"\nstep = \"month\"\nruns = {}\nseed = {}\nreport_month = {}\n\n{}",
-        toml::Value::String(history.path.display().to_string()),
+        "# What `wfcast backtest` ran: the rates calibrated on {} up to {t}, from its snapshot of {t}\n# (baseline.csv beside this file). `wfcast run scenario.toml` runs it again.\nname = \"backtest\"\ntitle = \"Backtest from {t}\"\nbaseline = \"baseline.csv\"\nstart = \"{t}\"\nend = \"{end}\"\nstep = \"month\"\nruns = {}\nseed = {}\nreport_month = {}\n\n{}",
+        history.path.display(),
         options.runs,
         options.seed,
         t.month(),
@@ -327,7 +330,12 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
         by_region: options.calibrate.by_region,
         version: env!("CARGO_PKG_VERSION").into(),
     };
-    Ok(Backtest { results: BacktestResults { meta, actuals, points, scores }, calibration, scenario_toml })
+    Ok(Backtest {
+        results: BacktestResults { meta, actuals, points, scores },
+        calibration,
+        scenario_toml,
+        baseline: baseline.clone(),
+    })
 }
 
 /// Scores every method on every series, then on all roles together.
@@ -630,7 +638,7 @@ impl<'a> Columns<'a> {
 
 /// Writes a backtest into `out/<folder_name>/`, whole or not at all: `backtest.csv`,
 /// `scores.csv`, `calibration.toml` (the rates learnt from the training years),
-/// `scenario.toml` (what was run), `meta.json` and the charts.
+/// `scenario.toml` and `baseline.csv` (what was run), `meta.json` and the charts.
 pub fn write_backtest(bt: &Backtest, history: &std::path::Path, out: &std::path::Path) -> Result<std::path::PathBuf> {
     let r = &bt.results;
     let train_until = Month::parse(&r.meta.train_until).expect("written by backtest");
@@ -645,6 +653,14 @@ pub fn write_backtest(bt: &Backtest, history: &std::path::Path, out: &std::path:
         };
         text("calibration.toml", bt.calibration.to_toml())?;
         text("scenario.toml", bt.scenario_toml.clone())?;
+        let snapshot = History {
+            path: dir.join("baseline.csv"),
+            flows_path: None,
+            dates: vec![train_until],
+            snapshots: vec![bt.baseline.clone()],
+            flows: None,
+        };
+        snapshot.write_csv(&dir.join("baseline.csv"), None)?;
         text("meta.json", serde_json::to_string_pretty(&r.meta).expect("JSON of plain values") + "\n")?;
         crate::chart::write_backtest_charts(r, &dir.join("charts"))?;
         Ok(())

@@ -235,7 +235,9 @@ fn a_backtest_scores_the_forecast_and_both_benchmarks_against_the_held_out_years
     let stdout = run(&dir.path().join("a"), "1");
     assert!(stdout.contains("| Total | wfcast (median) |") && stdout.contains("no change"), "{stdout}");
     let folder = dir.path().join("a/backtest-esr-history-2019-2025-2022-03");
-    for file in ["backtest.csv", "scores.csv", "meta.json", "calibration.toml", "scenario.toml", "report.html"] {
+    for file in
+        ["backtest.csv", "scores.csv", "meta.json", "calibration.toml", "scenario.toml", "baseline.csv", "report.html"]
+    {
         assert!(folder.join(file).exists(), "{file} missing");
     }
     assert!(
@@ -275,6 +277,15 @@ fn a_backtest_scores_the_forecast_and_both_benchmarks_against_the_held_out_years
     assert!(close(in90 as f64 / 3.0, &score("Total", "wfcast", "coverage_90")));
     assert_eq!(score("Total", "naive", "coverage_90"), "");
     assert_eq!(score("All roles", "wfcast", "points"), "60");
+
+    // The scenario it ran, beside its baseline, runs again to the same numbers.
+    let rerun = dir.path().join("rerun");
+    wfcast().arg("run").arg(folder.join("scenario.toml")).arg("--quiet").arg("--out").arg(&rerun).assert().code(0);
+    let summary = crate::common::read_summary(&rerun.join("backtest/summary.csv"));
+    for r in &held {
+        let again = crate::common::find(&summary, &r[col("date")], "total", ["", "", ""], "headcount").p[2];
+        assert!((again - num(r, "p50")).abs() < 1e-9, "{}: {again} against {}", r[col("date")], num(r, "p50"));
+    }
 
     // The same seed gives the same bytes whatever the threads; plot redraws the charts.
     run(&dir.path().join("b"), "2");
