@@ -44,6 +44,9 @@ pub struct RunArgs {
     /// Also write a self-contained HTML report (report.html) into each output folder.
     #[arg(long)]
     report: bool,
+    /// Also write the results as an Excel workbook (results.xlsx; comparison.xlsx for compare).
+    #[arg(long)]
+    xlsx: bool,
 }
 
 /// The subcommands.
@@ -187,7 +190,7 @@ fn bad(flag: &str, msg: String) -> Error {
 impl RunArgs {
     /// Checks the options and builds the command for `scenarios` in `mode`.
     fn into_command(self, scenarios: Vec<PathBuf>, mode: Mode) -> Result<(RunCommand, bool), Error> {
-        let RunArgs { runs, seed, out, threads, levels, quiet, report } = self;
+        let RunArgs { runs, seed, out, threads, levels, quiet, report, xlsx } = self;
         if runs == Some(0) {
             return Err(bad("runs", "0: expected at least 1".into()));
         }
@@ -204,7 +207,7 @@ impl RunArgs {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let options = RunOptions { runs, seed, mode, threads, levels };
-        Ok((RunCommand { scenarios, options, out, progress: !quiet, report }, quiet))
+        Ok((RunCommand { scenarios, options, out, progress: !quiet, report, xlsx }, quiet))
     }
 }
 

@@ -15,6 +15,7 @@ use crate::runner::{self, RunOptions, RunResult};
 use crate::scenario::{Scenario, sha256_hex};
 use crate::simulate;
 use crate::summary::{Level, Metric};
+use crate::xlsx;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,6 +75,8 @@ pub struct RunCommand {
     pub progress: bool,
     /// Whether to write report.html too.
     pub report: bool,
+    /// Whether to write the results as an Excel workbook too.
+    pub xlsx: bool,
 }
 
 /// A progress bar that appears only after half a second, and only on a terminal.
@@ -123,7 +126,11 @@ pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Resu
         bar.set_message(p.scenario.name.clone());
         let result = runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &cmd.options, &tick)?;
         bar.finish_and_clear();
-        let dir = export::write_all(&Results::of(&result), &cmd.out, &export::default_exporters())?;
+        let mut exporters = export::default_exporters();
+        if cmd.xlsx {
+            exporters.push(Box::new(xlsx::ResultsXlsx));
+        }
+        let dir = export::write_all(&Results::of(&result), &cmd.out, &exporters)?;
         if cmd.report {
             report::write_report(&dir)?;
         }
@@ -142,6 +149,9 @@ pub fn compare(cmd: &RunCommand, on_done: impl FnOnce(&Comparison, &Path)) -> Re
     bar.finish_and_clear();
     let tables: Vec<Results> = results.iter().map(Results::of).collect();
     let dir = compare::write_comparison(&comparison, &tables, &cmd.out)?;
+    if cmd.xlsx {
+        xlsx::write_comparison_workbook(&comparison, &dir)?;
+    }
     if cmd.report {
         report::write_report(&dir)?;
     }

@@ -23,5 +23,6 @@ pub mod scenario;
 pub mod simulate;
 pub mod summary;
 pub mod table;
+pub mod xlsx;
 
 pub use error::{Error, Result};

@@ -328,3 +328,27 @@ fn plot_refuses_a_folder_that_is_not_wfcast_output_and_leaves_nothing_behind() {
     assert!(stderr.contains("notes") && stderr.contains("meta.json"), "stderr: {stderr}");
     assert_eq!(crate::common::entries(&folder), ["notes.txt"]);
 }
+
+#[test]
+fn xlsx_writes_workbooks_of_runs_and_comparisons_with_the_same_bytes_each_time() {
+    let (dir, scenario) = small_fixture("book");
+    let other = write(dir.path(), "other.toml", crate::common::small_scenario("other", "staff.csv"));
+    let out = dir.path().join("out");
+    let workbook = |args: &[&str], file: &str| -> Vec<u8> {
+        let assert = wfcast().args(args).args(["--runs", "20", "--xlsx", "--quiet", "--out"]).arg(&out).assert();
+        let (_, stderr) = outputs(&assert);
+        assert.code(0);
+        assert!(stderr.is_empty(), "{stderr}");
+        fs::read(out.join(file)).expect("workbook written")
+    };
+    let run = ["run", scenario.to_str().unwrap()];
+    let first = workbook(&run, "book/results.xlsx");
+    assert!(first.starts_with(b"PK"), "not an xlsx (zip) file");
+    assert!(first == workbook(&run, "book/results.xlsx"), "the same run gave another workbook");
+    let compare = ["compare", scenario.to_str().unwrap(), other.to_str().unwrap()];
+    let comparison = workbook(&compare, "compare-book-other/comparison.xlsx");
+    assert!(comparison.starts_with(b"PK"));
+    // Without --xlsx, no workbook.
+    wfcast().arg("run").arg(&scenario).args(["--runs", "20", "--quiet", "--out"]).arg(&out).assert().code(0);
+    assert!(!out.join("book/results.xlsx").exists());
+}
