@@ -159,7 +159,8 @@ pub fn compare(cmd: &RunCommand, on_done: impl FnOnce(&Comparison, &Path)) -> Re
     Ok(())
 }
 
-/// Draws (or redraws) the charts of output folders; returns the files written.
+/// Draws (or redraws) the charts of output folders, and the Excel workbook that embeds them
+/// where there is one; returns the files written.
 pub fn plot(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for dir in dirs {
@@ -171,10 +172,19 @@ pub fn plot(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             export::write_folder(&charts, None, |tmp| chart::write_backtest_charts(&results, tmp))?
         } else if dir.join("comparison.csv").exists() {
             let comparison = Comparison::load(dir)?;
-            export::write_folder(&charts, None, |tmp| chart::write_comparison_charts(&comparison, tmp))?
+            let files = export::write_folder(&charts, None, |tmp| chart::write_comparison_charts(&comparison, tmp))?;
+            // A workbook embeds the charts: redraw it with them.
+            if dir.join(xlsx::COMPARISON_XLSX).exists() {
+                written.push(xlsx::write_comparison_workbook(&comparison, dir)?);
+            }
+            files
         } else {
             let results = Results::load(dir)?;
-            export::write_folder(&charts, None, |tmp| chart::write_scenario_charts(&results, tmp))?
+            let files = export::write_folder(&charts, None, |tmp| chart::write_scenario_charts(&results, tmp))?;
+            if dir.join(xlsx::RESULTS_XLSX).exists() {
+                written.push(xlsx::write_results_workbook(&results, dir)?);
+            }
+            files
         };
         written.extend(files.iter().filter_map(|f| f.file_name()).map(|n| charts.join(n)));
     }

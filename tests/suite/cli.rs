@@ -348,6 +348,12 @@ fn xlsx_writes_workbooks_of_runs_and_comparisons_with_the_same_bytes_each_time()
     let compare = ["compare", scenario.to_str().unwrap(), other.to_str().unwrap()];
     let comparison = workbook(&compare, "compare-book-other/comparison.xlsx");
     assert!(comparison.starts_with(b"PK"));
+    // plot redraws the workbook with the charts it embeds.
+    let plotted = wfcast().arg("plot").arg(out.join("book")).assert();
+    let (stdout, _) = outputs(&plotted);
+    plotted.code(0);
+    assert!(stdout.contains("results.xlsx"), "{stdout}");
+    assert!(fs::read(out.join("book/results.xlsx")).unwrap() == first, "plot changed the workbook's numbers");
     // Without --xlsx, no workbook.
     wfcast().arg("run").arg(&scenario).args(["--runs", "20", "--quiet", "--out"]).arg(&out).assert().code(0);
     assert!(!out.join("book/results.xlsx").exists());
