@@ -9,6 +9,7 @@ use wfcast::engine::Mode;
 use wfcast::runner::RunOptions;
 use wfcast::scenario::Month;
 use wfcast::summary::Level;
+use wfcast::toolkit::{AggregateOptions, TemplateOptions};
 
 /// Stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
 #[derive(Debug, Parser)]
@@ -140,6 +141,45 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Write an organisation's CIO toolkit: a workbook (and the same as TOML) of its staff in
+    /// post, demand in two futures to 2030 and planned supply, to fill in.
+    Template {
+        /// Organisation code (ODS code), e.g. RXX.
+        org: String,
+        /// An ESR extract to pre-fill staff in post from (the organisation's rows).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Organisation name (default: the extract's).
+        #[arg(long)]
+        name: Option<String>,
+        /// NHS England region (default: the extract's).
+        #[arg(long)]
+        region: Option<String>,
+        /// The two futures' names, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "steady,accelerated")]
+        futures: Vec<String>,
+        /// Folder to write `<ORG>.xlsx` and `<ORG>.toml` into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read filled CIO submissions (.xlsx or .toml, or folders of them) and write regional and
+    /// national scenarios, one per future, that `run` and `compare` take.
+    Aggregate {
+        /// Submissions: files or folders.
+        #[arg(required = true)]
+        submissions: Vec<PathBuf>,
+        /// The national scenario to write, e.g. output/national/national.toml (its baseline
+        /// and one scenario per future are written beside it).
+        #[arg(long)]
+        out: PathBuf,
+        /// Leave out (and list) invalid submissions instead of stopping at the first.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// A scenario fragment (e.g. from `wfcast calibrate`) whose attrition, progression and
+        /// transfer rates the national scenarios use.
+        #[arg(long)]
+        rates: Option<PathBuf>,
+    },
     /// Run one run of a scenario and write it as an ESR-shaped history (snapshots at its
     /// reporting dates, and the flows between them): synthetic data with known rates.
     Simulate {
@@ -181,6 +221,10 @@ pub enum Action {
     Backtest(BacktestCommand, bool),
     /// Write a simulated history.
     Simulate(SimulateCommand),
+    /// Write an organisation's toolkit template into a folder.
+    Template(TemplateOptions, PathBuf),
+    /// Aggregate submissions into national scenarios.
+    Aggregate(Vec<PathBuf>, AggregateOptions, PathBuf),
 }
 
 fn bad(flag: &str, msg: String) -> Error {
@@ -241,6 +285,15 @@ impl Cli {
                 }
                 let options = BacktestOptions { train_until, runs, seed, calibrate: CalibrateOptions { by_region } };
                 Ok(Action::Backtest(BacktestCommand { history, flows, options, threads, out, report }, quiet))
+            }
+            Command::Template { org, baseline, name, region, futures, out } => {
+                let futures: [String; 2] = futures.try_into().map_err(|f: Vec<String>| {
+                    bad("futures", format!("`{}`: expected two names separated by a comma", f.join(",")))
+                })?;
+                Ok(Action::Template(TemplateOptions { org, name, region, baseline, futures }, out))
+            }
+            Command::Aggregate { submissions, out, skip_invalid, rates } => {
+                Ok(Action::Aggregate(submissions, AggregateOptions { skip_invalid, rates }, out))
             }
             Command::Simulate { scenario, snapshots, flows, run, seed, force } => {
                 Ok(Action::Simulate(SimulateCommand { scenario, run, seed, snapshots, flows, force }))

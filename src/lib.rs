@@ -23,6 +23,7 @@ pub mod scenario;
 pub mod simulate;
 pub mod summary;
 pub mod table;
+pub mod toolkit;
 pub mod xlsx;
 
 pub use error::{Error, Result};

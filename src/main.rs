@@ -3,7 +3,7 @@ mod cli;
 
 use clap::Parser;
 use std::process::ExitCode;
-use wfcast::commands;
+use wfcast::{commands, toolkit};
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -44,6 +44,14 @@ fn main() -> ExitCode {
                 println!("{}", bt.results.scores_table());
                 println!("results: {}", dir.display());
             }
+        }),
+        cli::Action::Template(options, out) => toolkit::write_template(&options, &out).map(|files| {
+            for f in files {
+                println!("{}", f.display());
+            }
+        }),
+        cli::Action::Aggregate(paths, options, out) => toolkit::aggregate(&paths, &options, &out).map(|report| {
+            println!("{}", report.summary());
         }),
         cli::Action::Simulate(cmd) => commands::simulate(&cmd).map(|history| {
             println!(

@@ -9,3 +9,4 @@ mod history;
 mod model_semantics;
 mod report;
 mod scenarios;
+mod toolkit;
