@@ -8,7 +8,8 @@
 //! `sans-serif`), so nothing depends on the fonts installed on the machine.
 //!
 //! Scenario charts: `supply_demand_total` and `supply_demand_<role>` (demand and supply fans),
-//! `gap_total` (the gap fan with the share of runs short), `gap_heatmap` (gap as a share of
+//! `supply_demand_families` (a small panel of demand and supply fans per role family, when the
+//! summary has the `family` level), `gap_total` (the gap fan with the share of runs short), `gap_heatmap` (gap as a share of
 //! demand by role and band at the last date), `flows` (joiners by route and leavers each year)
 //! and `cost` (when pay was given). Comparison charts: `compare_gap`, `compare_gap_by_role` and
 //! `compare_difference`. Backtest charts: `backtest_total` and `backtest_<role>` (the forecast
@@ -46,6 +47,9 @@ pub fn write_scenario_charts(results: &Results, dir: &Path) -> Result<Vec<PathBu
             files.extend(save(&chart, dir, &format!("supply_demand_{}", slug(&role)))?);
         }
     }
+    if let Some(chart) = supply_demand_families(results) {
+        files.extend(save(&chart, dir, FAMILIES_CHART)?);
+    }
     if let Some(chart) = gap_total(results) {
         files.extend(save(&chart, dir, "gap_total")?);
     }
@@ -75,6 +79,9 @@ pub fn write_comparison_charts(comparison: &Comparison, dir: &Path) -> Result<Ve
     }
     Ok(files)
 }
+
+/// The file stem of the chart of supply and demand by role family.
+pub const FAMILIES_CHART: &str = "supply_demand_families";
 
 /// A file-name-safe form of a role or scenario name: lower case, `-` between words.
 pub fn slug(name: &str) -> String {
@@ -1005,6 +1012,120 @@ fn supply_demand(results: &Results, role: Option<&str>) -> Option<FanChart> {
         zero: None,
         notes: Vec::new(),
     })
+}
+
+/// Chart 9: demand and supply per role family, one panel each, each on its own scale.
+struct FamilyPanels {
+    header: Header,
+    legend: Vec<Entry>,
+    /// Dates on the time axes.
+    dates: Vec<String>,
+    /// The baseline date, marked with a dashed line.
+    baseline: Option<String>,
+    /// Per family: its panel title and its demand and supply fans.
+    panels: Vec<(String, Vec<Fan>)>,
+}
+
+/// Height of a row of family panels beyond the second, in pixels.
+const PANEL_HEIGHT: u32 = 260;
+
+fn supply_demand_families(results: &Results) -> Option<FamilyPanels> {
+    let families = results.families();
+    let members = results.family_members();
+    let meta = &results.meta;
+    let mut dates = Vec::new();
+    let panels: Vec<(String, Vec<Fan>)> = families
+        .iter()
+        .map(|family| {
+            let demand = results.series("family", Some(family), None, None, "demand_fte");
+            let supply = results.series("family", Some(family), None, None, "fte");
+            if dates.is_empty() {
+                dates = dates_of(if demand.is_empty() { &supply } else { &demand });
+            }
+            let title = match members.iter().find(|(f, _)| f == family).map(|(_, r)| r.len()) {
+                Some(n) => format!("{family} ({n} role{})", if n == 1 { "" } else { "s" }),
+                None => family.clone(),
+            };
+            let fans = vec![
+                Fan::of("Demand: funded posts", DEMAND, &demand, 1.0, true),
+                Fan::of("Supply: staff in post", SUPPLY, &supply, 1.0, true),
+            ];
+            (title, fans)
+        })
+        .filter(|(_, fans)| fans.iter().any(|f| !f.points.is_empty()))
+        .collect();
+    let first = panels.first()?;
+    let mapping = if results.families_are_builtin() {
+        "DDaT Capability Framework families (wfcast's illustrative mapping of roles)"
+    } else {
+        "role family (the scenario's mapping of roles)"
+    };
+    let subtitle = format!(
+        "England, by {mapping}: demand and supply in FTE {}; each panel has its own scale. {}",
+        when(&dates),
+        fan_reading(meta, true)
+    );
+    Some(FamilyPanels {
+        header: header(meta, subtitle),
+        legend: fan_legend(&first.1),
+        dates,
+        baseline: Some(meta.start.clone()),
+        panels,
+    })
+}
+
+impl FamilyPanels {
+    /// Panels per row: two for up to four families, else three.
+    fn columns(&self) -> usize {
+        if self.panels.len() <= 4 { 2 } else { 3 }
+    }
+}
+
+impl Figure for FamilyPanels {
+    /// The usual size for up to two rows of panels (six families), then a row more each.
+    fn size(&self) -> (u32, u32) {
+        let rows = self.panels.len().div_ceil(self.columns()) as u32;
+        (WIDTH, HEIGHT + PANEL_HEIGHT * rows.saturating_sub(2))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: Scale) -> Drawn {
+        let area = page(root, s, &self.header, &self.legend)?;
+        let cols = self.columns();
+        let rows = self.panels.len().div_ceil(cols);
+        let cells = area.split_evenly((rows, cols));
+        let title_style = s.bold(16.0, INK, TOP_LEFT);
+        let tick_style = s.regular(15.0, INK, TOP_LEFT);
+        for (cell, (title, fans)) in cells.iter().zip(&self.panels) {
+            let (w, _) = cell.dim_in_pixel();
+            cell.draw_text(&fit(cell, title, &title_style, w as i32 - s.px(16))?, &title_style, (s.px(12), s.px(4)))?;
+            let plot = cell.margin(s.px(26), s.px(6), 0, s.px(4));
+            let mut x = Axis::time(&self.dates, self.baseline.as_deref());
+            let values: Vec<f64> = fans.iter().flat_map(Fan::values).collect();
+            let (lo, hi) = padded(extent(values.into_iter()).unwrap_or((0.0, 1.0)), 0.08);
+            let y = Axis::numeric(lo, hi, 4, thousands);
+            let y_labels = y.label_width(&plot, s)? + s.px(14);
+            // Thin the date labels to what the panel's width holds.
+            let mut widest = 0;
+            for (_, label) in &x.ticks {
+                widest = widest.max(text_width(&plot, label, &tick_style)?);
+            }
+            let room = (plot.dim_in_pixel().0 as i32 - y_labels - s.px(30)).max(1);
+            let stride = (x.ticks.len() * (widest + s.px(14)).max(1) as usize).div_ceil(room as usize).max(1);
+            x.ticks = x.ticks.into_iter().step_by(stride).collect();
+            let mut chart = cartesian(&plot, s, (&x, &y), y_labels)?;
+            axes(&mut chart, s, (&x, &y), ("", ""), Grid::Horizontal)?;
+            if let Some(b) = self.baseline.as_deref().and_then(x_of) {
+                let line = DashedPathElement::new(vec![(b, y.lo), (b, y.hi)], s.px(6), s.px(5), s.stroke(AXIS, 2));
+                chart.plotting_area().draw(&line)?;
+            }
+            for layer in [Layer::Bands, Layer::Edges, Layer::Median] {
+                for fan in fans {
+                    draw_fan(&mut chart, s, fan, layer)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `83%`, with `<1%` and `>99%` so that a share that is not all or nothing never reads as one.
@@ -1952,6 +2073,104 @@ pub(crate) mod tests {
         let texts =
             doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string());
         (texts.collect(), (dim("width"), dim("height")))
+    }
+
+    /// Results by hand with the `family` level: `families` families (the first two of the
+    /// framework), each with a fan of supply below demand, and their roles in scenario.toml.
+    fn family_results(families: &[&str], deterministic: bool) -> Results {
+        let dates = ["2025-03", "2026-03", "2027-03", "2028-03", "2029-03", "2030-03"];
+        let meta = Meta {
+            scenario: "fam".into(),
+            title: "Families by hand".into(),
+            description: String::new(),
+            file: "scenarios/fam.toml".into(),
+            sha256: "f".repeat(64),
+            files: Vec::new(),
+            baseline: FileHash { path: "staff.csv".into(), sha256: "b".repeat(64) },
+            seed: 99,
+            runs: if deterministic { 1 } else { 200 },
+            mode: (if deterministic { "deterministic" } else { "stochastic" }).into(),
+            start: dates[0].into(),
+            end: dates[5].into(),
+            step_months: 1,
+            report_dates: dates.iter().map(|d| d.to_string()).collect(),
+            levels: vec!["total".into(), "family".into()],
+            routes: Vec::new(),
+            version: "0.1.0".into(),
+            wall_time_seconds: 1.0,
+        };
+        let mut rows = Vec::new();
+        let mut toml = String::from("[families]\n");
+        for (k, family) in families.iter().enumerate() {
+            for r in 0..=k.min(2) {
+                toml.push_str(&format!("\"{family} role {r}\" = \"{family}\"\n"));
+            }
+            let size = 500.0 * (k + 1) as f64;
+            for (t, date) in dates.iter().enumerate() {
+                for (metric, level) in [("demand_fte", 1.1), ("fte", 1.0)] {
+                    let mid = size * level * (1.0 + 0.03 * t as f64);
+                    let w = if deterministic { 0.0 } else { size * 0.02 * t as f64 };
+                    rows.push(Row {
+                        date: date.to_string(),
+                        level: "family".into(),
+                        role: Some(family.to_string()),
+                        band: None,
+                        region: None,
+                        metric: metric.into(),
+                        mean: mid,
+                        sd: w / 3.3,
+                        p: [mid - w, mid - w / 3.0, mid, mid + w / 3.0, mid + w],
+                        p_shortfall: None,
+                    });
+                }
+            }
+        }
+        Results { meta, scenario_toml: toml, rows }
+    }
+
+    #[test]
+    fn the_families_chart_has_a_panel_per_family() {
+        let dir = out_dir("families");
+        std::fs::create_dir_all(&dir).unwrap();
+        let seven = [
+            "Chief digital and data",
+            "Data",
+            "IT operations",
+            "Product and delivery",
+            "Software development",
+            "Other (not DDaT)",
+            "Unmapped",
+        ];
+        for (n, deterministic) in [(7, false), (3, true), (1, false)] {
+            let results = family_results(&seven[..n], deterministic);
+            let files = write_scenario_charts(&results, &dir).unwrap();
+            let svg = dir.join(format!("{FAMILIES_CHART}.svg"));
+            assert!(files.contains(&svg) && files.contains(&dir.join(format!("{FAMILIES_CHART}.png"))), "{files:?}");
+            let (texts, (w, h)) = svg_texts(&svg);
+            let all = texts.join("\n");
+            let rows = n.div_ceil(if n <= 4 { 2 } else { 3 }) as u32;
+            assert_eq!((w, h), (WIDTH, HEIGHT + PANEL_HEIGHT * rows.saturating_sub(2)), "{n} families");
+            for (k, family) in seven[..n].iter().enumerate() {
+                let roles = k.min(2) + 1;
+                let title = format!("{family} ({roles} role{})", if roles == 1 { "" } else { "s" });
+                assert!(texts.contains(&title), "{title} missing: {all}");
+            }
+            for want in [
+                "Families by hand",
+                "Demand: funded posts",
+                "Supply: staff in post",
+                "seed 99",
+                "by role family (the scenario's mapping",
+            ] {
+                assert!(all.contains(want), "{want} missing: {all}");
+            }
+            assert_eq!(all.contains("90% of runs"), !deterministic, "{all}");
+        }
+        // Without the family level there is no families chart.
+        let mut none = family_results(&seven[..2], false);
+        none.rows.clear();
+        assert!(supply_demand_families(&none).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

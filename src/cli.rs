@@ -20,6 +20,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The default of `--levels`: the names of [`Level::DEFAULT`].
+const DEFAULT_LEVELS: &str = "total,role,band,region,role_band,family";
+
 /// Options that `run` and `compare` share.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -36,8 +39,9 @@ pub struct RunArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Levels of aggregation, comma-separated: total, role, band, region, role_band,
-    /// role_region, role_band_region.
-    #[arg(long, value_delimiter = ',', default_value = "total,role,band,region,role_band")]
+    /// role_region, role_band_region, family (the sum of each role family's roles: a DDaT
+    /// Capability Framework family by default), family_band.
+    #[arg(long, value_delimiter = ',', default_value = DEFAULT_LEVELS)]
     levels: Vec<String>,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -299,5 +303,16 @@ impl Cli {
                 Ok(Action::Simulate(SimulateCommand { scenario, run, seed, snapshots, flows, force }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_levels_are_the_librarys() {
+        let names: Vec<&str> = Level::DEFAULT.iter().map(|l| l.name()).collect();
+        assert_eq!(DEFAULT_LEVELS, names.join(","));
     }
 }

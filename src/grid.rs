@@ -1,5 +1,9 @@
-//! The dense grid of cells (role x band x region) and name look-ups that refuse typos.
+//! The dense grid of cells (role x band x region), name look-ups that refuse typos, and the
+//! families roles are grouped in (the DDaT Capability Framework's, by default).
 use crate::band::Band;
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::path::Path;
 
 /// Every role x every band x every region, numbered so that the next band up of cell `c`
 /// is `c + regions.len()`.
@@ -81,6 +85,204 @@ pub fn unknown_name<'a>(kind: &str, name: &str, known: impl IntoIterator<Item = 
     }
 }
 
+/// The family of the roles a mapping does not name.
+pub const UNMAPPED: &str = "Unmapped";
+
+/// The role families shipped with wfcast (`seeds/ddat_families.csv`): an illustrative mapping,
+/// made by the project, of NHS informatics roles onto the eight families of the GDS DDaT
+/// Capability Framework, plus `Other (not DDaT)` for roles outside it (see `seeds/README.md`).
+pub const DEFAULT_FAMILIES_CSV: &str = include_str!("../seeds/ddat_families.csv");
+
+/// Where the shipped mapping lives in the source tree, for messages and reports.
+pub const DEFAULT_FAMILIES_FILE: &str = "seeds/ddat_families.csv";
+
+/// The eight families of the GDS DDaT Capability Framework, in its order.
+pub const DDAT_FAMILIES: [&str; 8] = [
+    "Architecture",
+    "Chief digital and data",
+    "Data",
+    "IT operations",
+    "Product and delivery",
+    "Quality assurance testing",
+    "Software development",
+    "User-centred design",
+];
+
+/// Which family each role belongs to: `(role, family)` pairs in the order given, each role once
+/// (compared without case and surrounding spaces). Roles the pairs do not name are in
+/// [`UNMAPPED`]; pairs naming roles the model does not have are ignored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Families {
+    /// `(role, family)` pairs, in the order given.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// The families of a model's roles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FamilyAssignment {
+    /// Family names, each with at least one role: the framework's ([`DDAT_FAMILIES`]) in its
+    /// order, then other families in the order of their first role, then [`UNMAPPED`] when
+    /// some role is in no family.
+    pub names: Vec<String>,
+    /// The family (index into `names`) of each role.
+    pub of_role: Vec<usize>,
+}
+
+/// A role name as compared: trimmed, inner spaces collapsed, lower case.
+fn role_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The fields of one CSV line (RFC 4180 quoting: `"a, b"` and `""` for a quote inside quotes),
+/// or `None` when a quote is left open.
+fn csv_fields(line: &str) -> Option<Vec<String>> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (false, '"') if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            (false, ',') => fields.push(std::mem::take(&mut field)),
+            (_, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    fields.push(field);
+    Some(fields.into_iter().map(|f| f.trim().to_string()).collect())
+}
+
+impl Families {
+    /// The shipped mapping ([`DEFAULT_FAMILIES_CSV`]).
+    pub fn builtin() -> Families {
+        Families::parse_csv(DEFAULT_FAMILIES_CSV, Path::new(DEFAULT_FAMILIES_FILE))
+            .expect("the shipped role families parse (tested)")
+    }
+
+    /// Reads a mapping from CSV text (`path` names it in errors): a header with a `role` column
+    /// (or `job role`) and a `family` column (or `role family`, `ddat family`), in any order and
+    /// any case, other columns ignored; then one row per role. A byte-order mark, Windows line
+    /// endings, blank lines and quoted fields are accepted. A role listed twice with two
+    /// families, an empty role or family, or a file without rows is an input error naming the
+    /// line and the value.
+    pub fn parse_csv(text: &str, path: &Path) -> Result<Families> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
+        let expected = "expected a header `role,family`, then one row per role";
+        let Some((head_no, head)) = lines.next() else {
+            return Err(Error::input(path, "", format!("empty: {expected}")));
+        };
+        let at = |n: usize| format!("line {n}");
+        let names = csv_fields(head)
+            .ok_or_else(|| Error::input(path, at(head_no), format!("unterminated quote in `{head}`")))?;
+        let column = |aliases: &[&str]| names.iter().position(|n| aliases.contains(&role_key(n).as_str()));
+        let (Some(role_col), Some(family_col)) =
+            (column(&["role", "job role"]), column(&["family", "role family", "ddat family"]))
+        else {
+            let missing = if column(&["role", "job role"]).is_none() { "role" } else { "family" };
+            return Err(Error::input(
+                path,
+                at(head_no),
+                format!("header `{head}` has no `{missing}` column: {expected}"),
+            ));
+        };
+        let mut families = Families { pairs: Vec::new() };
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for (n, line) in lines {
+            let fields =
+                csv_fields(line).ok_or_else(|| Error::input(path, at(n), format!("unterminated quote in `{line}`")))?;
+            if fields.len() <= role_col.max(family_col) {
+                return Err(Error::input(
+                    path,
+                    at(n),
+                    format!("`{line}` has {} field(s): expected a role and its family", fields.len()),
+                ));
+            }
+            let (role, family) = (&fields[role_col], &fields[family_col]);
+            if role.is_empty() {
+                return Err(Error::input(path, at(n), format!("`{line}` has an empty role: expected a role name")));
+            }
+            families.add(role, family).map_err(|(earlier, msg)| {
+                let on = earlier.map(|i| format!(" on line {}", first_line[&role_key(&families.pairs[i].0)]));
+                Error::input(path, at(n), msg.replace("{on}", &on.unwrap_or_default()))
+            })?;
+            first_line.entry(role_key(role)).or_insert(n);
+        }
+        if families.pairs.is_empty() {
+            return Err(Error::input(path, "", format!("no roles: {expected}")));
+        }
+        Ok(families)
+    }
+
+    /// A mapping from `(role, family)` pairs written in the scenario `file` (its `families`
+    /// table), checked as [`Families::parse_csv`] checks rows.
+    pub fn from_table(pairs: &[(String, String)], file: &Path) -> Result<Families> {
+        let mut families = Families { pairs: Vec::new() };
+        for (role, family) in pairs {
+            families.add(role, family).map_err(|(earlier, msg)| {
+                let on = earlier.map(|i| format!(" for `{}`", families.pairs[i].0));
+                Error::input(file, format!("key families.\"{role}\""), msg.replace("{on}", &on.unwrap_or_default()))
+            })?;
+        }
+        Ok(families)
+    }
+
+    /// Adds a pair; on error, the index of the earlier pair it clashes with and a message in
+    /// which `{on}` stands for where that pair was given.
+    fn add(&mut self, role: &str, family: &str) -> std::result::Result<(), (Option<usize>, String)> {
+        let (role, family) = (role.trim(), family.trim());
+        if family.is_empty() {
+            return Err((None, format!("role `{role}` has an empty family: expected a family name such as `Data`")));
+        }
+        match self.pairs.iter().position(|(r, _)| role_key(r) == role_key(role)) {
+            Some(i) if self.pairs[i].1 != family => Err((
+                Some(i),
+                format!(
+                    "role `{role}` is in family `{family}` here but in `{}`{{on}}: expected one family per role",
+                    self.pairs[i].1
+                ),
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.pairs.push((role.to_string(), family.to_string()));
+                Ok(())
+            }
+        }
+    }
+
+    /// The family of each of `roles`: a role matches a pair of the same name (without case and
+    /// surrounding spaces); a role no pair names is in [`UNMAPPED`].
+    pub fn assign(&self, roles: &[String]) -> FamilyAssignment {
+        let by_role: HashMap<String, &str> = self.pairs.iter().map(|(r, f)| (role_key(r), f.as_str())).collect();
+        let family_of: Vec<&str> =
+            roles.iter().map(|r| by_role.get(&role_key(r)).copied().unwrap_or(UNMAPPED)).collect();
+        // The framework's families in its order, then others in the order of their first role,
+        // so that the order never depends on how the mapping is written.
+        let mut names: Vec<String> =
+            DDAT_FAMILIES.iter().filter(|f| family_of.contains(f)).map(|f| f.to_string()).collect();
+        for f in &family_of {
+            if *f != UNMAPPED && !names.iter().any(|n| n == f) {
+                names.push(f.to_string());
+            }
+        }
+        if family_of.contains(&UNMAPPED) {
+            names.push(UNMAPPED.to_string());
+        }
+        let of_role = family_of.iter().map(|f| names.iter().position(|n| n == f).expect("named above")).collect();
+        FamilyAssignment { names, of_role }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +314,68 @@ mod tests {
         assert_eq!(nearest("Data Sciense", &known), Some("Data Science"));
         assert_eq!(nearest("Zebra", &known), None);
         assert!(unknown_name("role", "Data Sciense", &known).contains("did you mean `Data Science`"));
+    }
+
+    #[test]
+    fn the_shipped_families_map_every_seed_role_onto_known_families() {
+        let f = Families::builtin();
+        let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/esr_informatics_2025.csv"))
+            .expect("the shipped seed");
+        let mut roles: Vec<String> = seed.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
+        roles.sort();
+        roles.dedup();
+        assert_eq!(roles.len(), 20);
+        let a = f.assign(&roles);
+        assert!(!a.names.iter().any(|n| n == UNMAPPED), "{:?}", a.names);
+        for (_, family) in &f.pairs {
+            assert!(DDAT_FAMILIES.contains(&family.as_str()) || family == "Other (not DDaT)", "{family}");
+        }
+        // Every framework family has at least one row, in the framework's order.
+        let mut order: Vec<&str> = Vec::new();
+        for (_, family) in &f.pairs {
+            if !order.contains(&family.as_str()) {
+                order.push(family);
+            }
+        }
+        assert_eq!(order[..8], DDAT_FAMILIES);
+    }
+
+    #[test]
+    fn families_come_in_framework_then_role_order_with_unmapped_last() {
+        let f = Families::parse_csv(
+            "\u{feff}Family,Note,Job Role\r\nData,x,\"Analyst, senior\"\r\n\r\nOps,,Desk\r\nData,,desk \r\nData,,Gone\r\n",
+            Path::new("f.csv"),
+        );
+        let err = f.unwrap_err().to_string();
+        assert!(err.contains("f.csv: line 5") && err.contains("`desk`") && err.contains("on line 4"), "{err}");
+        let f = Families::parse_csv(
+            "role,family\nDesk,Ops\nTeam,Z\n\"Analyst, senior\",Data\nGone,Architecture\n",
+            Path::new("f.csv"),
+        )
+        .unwrap();
+        let roles: Vec<String> = ["Team", "Analyst, senior", "New", " desk"].iter().map(|s| s.to_string()).collect();
+        let a = f.assign(&roles);
+        assert_eq!(a.names, ["Data", "Z", "Ops", UNMAPPED]);
+        assert_eq!(a.of_role, [1, 0, 3, 2]);
+    }
+
+    #[test]
+    fn bad_family_files_name_the_line_and_the_value() {
+        let err = |text: &str| Families::parse_csv(text, Path::new("m.csv")).unwrap_err().to_string();
+        assert!(err("").contains("empty"));
+        assert!(err("role,group\nA,B\n").contains("line 1: header `role,group` has no `family` column"));
+        assert!(err("role,family\n").contains("no roles"));
+        let e = err("role,family\nA,Data\nB\n");
+        assert!(e.contains("line 3") && e.contains("`B` has 1 field(s)"), "{e}");
+        let e = err("role,family\nA,\n");
+        assert!(e.contains("line 2") && e.contains("role `A` has an empty family"), "{e}");
+        let e = err("role,family\n\"A,Data\n");
+        assert!(e.contains("line 2") && e.contains("unterminated quote"), "{e}");
+        // The same role twice with the same family is harmless.
+        assert_eq!(Families::parse_csv("role,family\nA,D\na,D\n", Path::new("m.csv")).unwrap().pairs.len(), 1);
+        let e = Families::from_table(&[("A".into(), "D".into()), ("a".into(), "E".into())], Path::new("s.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("s.toml: key families.\"a\"") && e.contains("but in `D` for `A`"), "{e}");
     }
 }

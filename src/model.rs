@@ -174,6 +174,12 @@ pub struct Model {
     pub cost_per_fte: Option<[f64; Band::COUNT]>,
     /// Stream key of each cell.
     pub cell_keys: Vec<u64>,
+    /// Role families (the scenario's mapping, else the shipped DDaT one), each with at least one
+    /// role: the DDaT framework's in its order, then others in the order of their first role,
+    /// then `Unmapped` when some role is in none.
+    pub families: Vec<String>,
+    /// The family (index into `families`) of each role.
+    pub family_of_role: Vec<usize>,
 }
 
 /// The zero parameter's index.
@@ -674,6 +680,7 @@ impl Model {
             out
         });
         let grid = c.grid;
+        let families = scenario.families.assign(&grid.roles);
         let cell_keys = (0..n)
             .map(|cell| {
                 key_hash(&[
@@ -708,6 +715,8 @@ impl Model {
             interventions,
             cost_per_fte,
             cell_keys,
+            families: families.names,
+            family_of_role: families.of_role,
         })
     }
 

@@ -14,11 +14,13 @@
 //! not available' in place; the report is still written.
 use crate::backtest::{self, ALL_ROLES, BacktestResults, Method};
 use crate::band::Band;
-use crate::chart::{self, slug};
+use crate::chart::{self, FAMILIES_CHART, slug};
 use crate::error::{Error, Result};
+use crate::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
 use crate::results::{Comparison, ComparisonRow, Meta, Results, Row};
 use crate::sampling::ParamSpec;
 use crate::scenario::{Names, ScenarioFile, SupplyKind, Target, sha256_hex};
+use crate::summary::Level;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,8 +32,11 @@ const CSS: &str = include_str!("report/report.css");
 /// (`seeds/esr_informatics_2025.csv`): a report on it says that its numbers are illustrative.
 pub const SHIPPED_SEED_SHA256: &str = "3579226369ff035d017b8ceaa3084a6656a9dec2a29e2b9dc9170b5cb93bab5f";
 
-/// The levels `wfcast run` reports when `--levels` is not given.
-const DEFAULT_LEVELS: [&str; 5] = ["total", "role", "band", "region", "role_band"];
+/// Whether a run's levels are the default ones (so the command that reproduces it needs no
+/// `--levels`).
+fn default_levels(levels: &[String]) -> bool {
+    levels.iter().map(String::as_str).eq(Level::DEFAULT.iter().map(|l| l.name()))
+}
 
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! w {
@@ -844,9 +849,118 @@ fn group_table(v: &View, level: &str, what: &str, groups: &[(String, Group)], ca
     s
 }
 
-/// The results tables: by role, band and region, where the summary has them.
+/// Where a run's role families come from, in words (markup).
+fn families_source(v: &View) -> String {
+    if let Some(f) = v.meta().files.iter().skip(1).find(|f| f.path.to_lowercase().ends_with(".csv")) {
+        format!("the scenario's own mapping, <code>{}</code>", esc(&f.path))
+    } else if v.results.families_are_builtin() {
+        format!(
+            "wfcast's illustrative mapping of roles onto the families of the GDS DDaT Capability Framework \
+             (<code>{DEFAULT_FAMILIES_FILE}</code>), the project's own judgement, as no published mapping of NHS roles \
+             to the framework was found"
+        )
+    } else {
+        "the scenario's own mapping (its <code>families</code> table)".into()
+    }
+}
+
+/// `1,234<small>1,100 to 1,400</small>`: a median with its 90% interval below (the value alone
+/// in a deterministic run).
+fn value_cell(v: &View, r: Option<&Row>) -> String {
+    match r {
+        Some(r) if v.det => format!("<td class=\"num\">{}</td>", fmt_int(v.mid(r))),
+        Some(r) => format!("<td class=\"num\">{}<small>{}</small></td>", fmt_int(v.mid(r)), esc(&v.interval(r))),
+        None => "<td class=\"num\">–</td>".into(),
+    }
+}
+
+/// The table of role families at the last date: supply, demand and gap with their intervals,
+/// then which roles each family sums, the roles no family holds and where the mapping comes from.
+fn family_table(v: &View, families: &[Group]) -> String {
+    let last = &v.last;
+    let mut s = String::from("<div class=\"table-wrap\"><table class=\"groups families\">\n");
+    w!(
+        s,
+        "<caption>Role families<span class=\"sub\">At {}, FTE; {}. Each family is the sum of its roles in every \
+         run.</span></caption>\n",
+        month_label(last),
+        if v.det { "one expected-value run" } else { "median of runs, with the 90% interval below" }
+    );
+    s.push_str(
+        "<thead><tr><th scope=\"col\">Family</th><th scope=\"col\" class=\"num\">Supply FTE</th>\
+         <th scope=\"col\" class=\"num\">Demand FTE</th><th scope=\"col\" class=\"num\">Gap FTE</th>",
+    );
+    if !v.det {
+        s.push_str("<th scope=\"col\" class=\"num\">Runs in shortfall</th>");
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    let rows = families.iter().map(|g| (g.role.unwrap_or_default(), "family", *g, ""));
+    for (label, level, g, class) in rows.chain([("England", "total", TOTAL, " class=\"total\"")]) {
+        w!(s, "<tr{class}><th scope=\"row\">{}</th>", esc(label));
+        for metric in ["fte", "demand_fte", "gap_fte"] {
+            s.push_str(&value_cell(v, v.get(level, g, metric, last)));
+        }
+        if !v.det {
+            let share = v.get(level, g, "gap_fte", last).map(|r| v.share(r)).unwrap_or_else(|| "–".into());
+            w!(s, "<td class=\"num\">{}</td>", esc(&share));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table></div>\n");
+
+    let members = v.results.family_members();
+    if members.is_empty() {
+        s.push_str(
+            "<p>Which roles each family sums is not recorded in this folder (its <code>scenario.toml</code> has no \
+             <code>families</code> table).</p>\n",
+        );
+    } else {
+        let list: Vec<String> = families
+            .iter()
+            .filter_map(|g| {
+                let family = g.role?;
+                let (_, roles) = members.iter().find(|(f, _)| f == family)?;
+                Some(format!("<strong>{}</strong>: {}", esc(family), esc(&and_list(roles))))
+            })
+            .collect();
+        w!(s, "<p class=\"family-members\">Which roles are in which family: {}.</p>\n", list.join("; "));
+    }
+    let mut notes = format!("<p>The families follow {}.", families_source(v));
+    let present: Vec<&str> = families.iter().filter_map(|g| g.role).collect();
+    let absent: Vec<String> = DDAT_FAMILIES.iter().filter(|f| !present.contains(f)).map(|f| f.to_string()).collect();
+    if !absent.is_empty() && present.iter().any(|f| DDAT_FAMILIES.contains(f)) {
+        w!(
+            notes,
+            " No role of this scenario is in the framework's {} {}, so {} no row.",
+            esc(&and_list(&absent)),
+            if absent.len() == 1 { "family" } else { "families" },
+            if absent.len() == 1 { "it has" } else { "they have" }
+        );
+    }
+    if !v.det {
+        notes.push_str(" Medians do not add up: a family's median is not the sum of its roles' medians.");
+    }
+    notes.push_str("</p>\n");
+    s.push_str(&notes);
+    if let Some((_, roles)) = members.iter().find(|(f, _)| f == UNMAPPED) {
+        w!(
+            s,
+            "<aside class=\"note\" role=\"note\"><p><strong>Roles in no family.</strong> {} {} not in the mapping, so \
+             {} counted in the family <em>{UNMAPPED}</em>. To place {}, add {} to a mapping file of \
+             <code>role,family</code> and name it in the scenario with <code>families = \"mapping.csv\"</code>.</p></aside>\n",
+            esc(&and_list(roles)),
+            if roles.len() == 1 { "is" } else { "are" },
+            if roles.len() == 1 { "it is" } else { "they are" },
+            if roles.len() == 1 { "it" } else { "them" },
+            if roles.len() == 1 { "it" } else { "them" },
+        );
+    }
+    s
+}
+
+/// The results tables: by role, role family, band and region, where the summary has them.
 fn tables(v: &View, lvl: usize, idp: &str) -> String {
-    let mut s = h(lvl, &format!("{idp}tables"), "Results by role, band and region");
+    let mut s = h(lvl, &format!("{idp}tables"), "Results by role, family, band and region");
     let mut any = false;
     let roles = v.groups("role");
     if !roles.is_empty() {
@@ -871,6 +985,12 @@ fn tables(v: &View, lvl: usize, idp: &str) -> String {
         rows.sort_by_key(|(_, g)| g.band.and_then(Band::parse).map(Band::index).unwrap_or(usize::MAX));
         s.push_str(&h(lvl + 1, &format!("{idp}by-band"), "By Agenda for Change band"));
         s.push_str(&group_table(v, "band", "Band", &rows, "AfC bands"));
+    }
+    let families = v.groups("family");
+    if !families.is_empty() {
+        any = true;
+        s.push_str(&h(lvl + 1, &format!("{idp}by-family"), "By role family"));
+        s.push_str(&family_table(v, &families));
     }
     let regions = v.groups("region");
     if !regions.is_empty() {
@@ -1036,6 +1156,48 @@ fn charts(v: &View, dir: &Path, figs: &mut Figures, lvl: usize, idp: &str) -> St
         fig(&mut s, "cost.svg".into(), "Pay bill of staff in post", cost);
     }
 
+    let families = v.groups("family");
+    if !families.is_empty() {
+        let mut gaps: Vec<(String, f64, Option<f64>, Option<&Row>)> = families
+            .iter()
+            .filter_map(|g| {
+                let gap = v.get("family", *g, "gap_fte", last)?;
+                let demand = v.get("family", *g, "demand_fte", last).map(|d| v.mid(d)).filter(|d| *d > 0.0);
+                Some((g.role.unwrap_or_default().to_string(), v.mid(gap), demand, Some(gap)))
+            })
+            .collect();
+        gaps.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let short: Vec<String> = gaps
+            .iter()
+            .filter(|g| g.1 >= 0.5)
+            .take(3)
+            .map(|(family, gap, demand, row)| {
+                let mut t = format!("{family} ({} FTE", fmt_int(*gap));
+                if let (Some(r), false) = (row, v.det) {
+                    w!(t, ", 90% interval {}", v.interval(r));
+                }
+                if let Some(d) = demand {
+                    w!(t, "; {} of its demand", fmt_pct_whole(gap / d));
+                }
+                t.push(')');
+                t
+            })
+            .collect();
+        let reading = if gaps.is_empty() {
+            na()
+        } else if short.is_empty() {
+            format!("By {when} no role family has a shortfall.")
+        } else {
+            format!(
+                "By {when} the largest shortfall{} in {}. Each panel has its own scale; the table of role families \
+                 lists the roles in each.",
+                if short.len() == 1 { " is" } else { "s are" },
+                and_list(&short)
+            )
+        };
+        fig(&mut s, format!("{FAMILIES_CHART}.svg"), "Supply and demand by role family", reading);
+    }
+
     let roles = v.results.roles();
     if !roles.is_empty() {
         s.push_str(&h(lvl + 1, &format!("{idp}role-charts"), "Supply and demand by role"));
@@ -1161,6 +1323,9 @@ fn assumptions(v: &View, lvl: usize, idp: &str) -> String {
     }
     if let Some(r) = spec.new_regions.as_ref().filter(|r| !r.is_empty()) {
         a.row("New regions", "start empty", &r.join(", "));
+    }
+    if spec.families.is_some() {
+        a.row_html("Role families", "the family level, chart and table", &families_source(v));
     }
 
     for (title, section, what) in [
@@ -1403,7 +1568,7 @@ fn reproduce_run(meta: &Meta) -> String {
     } else {
         w!(cmd, " --seed {} --runs {}", meta.seed, meta.runs);
     }
-    if !meta.levels.is_empty() && meta.levels.iter().map(String::as_str).ne(DEFAULT_LEVELS) {
+    if !meta.levels.is_empty() && !default_levels(&meta.levels) {
         w!(cmd, " --levels {}", meta.levels.join(","));
     }
     cmd
@@ -1442,7 +1607,13 @@ fn provenance(v: &View, dir: &Path, lvl: usize, idp: &str) -> String {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let what = if i == 0 { "scenario file" } else { "scenario file it extends" };
+            let what = if i == 0 {
+                "scenario file"
+            } else if f.path.to_lowercase().ends_with(".csv") {
+                "role families mapping (`families`)"
+            } else {
+                "scenario file it extends"
+            };
             (f.path.clone(), what.to_string(), f.sha256.clone())
         })
         .collect();
@@ -1527,7 +1698,7 @@ pub fn scenario_html(results: &Results, dir: &Path) -> String {
         ("headline".into(), "Headline".into()),
         ("reading".into(), "How to read the numbers".into()),
         ("charts".into(), "Charts".into()),
-        ("tables".into(), "Results by role, band and region".into()),
+        ("tables".into(), "Results by role, family, band and region".into()),
         ("assumptions".into(), "Assumptions".into()),
         ("provenance".into(), "Provenance".into()),
     ]));
@@ -1888,7 +2059,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     let mut cmd = format!("wfcast compare {} --seed {seed} --runs {runs}", files.join(" "));
     if let Some(m) = first
         && !m.levels.is_empty()
-        && m.levels.iter().map(String::as_str).ne(DEFAULT_LEVELS)
+        && !default_levels(&m.levels)
     {
         w!(cmd, " --levels {}", m.levels.join(","));
     }

@@ -2,7 +2,10 @@
 //! from an output folder (so `plot` and `report` work on folders written earlier).
 use crate::engine::Mode;
 use crate::error::{Error, Result};
+use crate::grid::Families;
 use crate::runner::RunResult;
+use crate::scenario::{FamiliesSpec, ScenarioFile};
+use crate::summary::Layout;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -30,7 +33,8 @@ pub struct Meta {
     pub file: String,
     /// SHA-256 of the scenario file.
     pub sha256: String,
-    /// Every scenario file read (the scenario's own first, then what it extends).
+    /// Every scenario file read (the scenario's own first, then what it extends), then the role
+    /// families mapping the scenario names, if any.
     pub files: Vec<FileHash>,
     /// The baseline extract.
     pub baseline: FileHash,
@@ -66,7 +70,7 @@ pub struct Row {
     pub date: String,
     /// Level of aggregation.
     pub level: String,
-    /// Role, for levels that have one.
+    /// Role, for levels that have one; the role family, for the `family` levels.
     pub role: Option<String>,
     /// Band, for levels that have one.
     pub band: Option<String>,
@@ -142,7 +146,11 @@ pub fn rows_of(r: &RunResult) -> Vec<(usize, Row)> {
             let row = Row {
                 date: dates[s.date].clone(),
                 level: s.level.name().into(),
-                role: s.group.role.map(|i| layout.roles[i].clone()),
+                role: s
+                    .group
+                    .role
+                    .map(|i| layout.roles[i].clone())
+                    .or_else(|| s.group.family.map(|f| layout.families[f].clone())),
                 band: s.group.band.map(|b| b.label().into()),
                 region: s.group.region.map(|i| layout.regions[i].clone()),
                 metric: s.metric.clone(),
@@ -156,11 +164,26 @@ pub fn rows_of(r: &RunResult) -> Vec<(usize, Row)> {
         .collect()
 }
 
+/// Every role of a layout with its family, family by family in the layout's order.
+pub fn family_pairs(layout: &Layout) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(layout.roles.len());
+    for (f, family) in layout.families.iter().enumerate() {
+        for (role, _) in layout.roles.iter().zip(&layout.family_of_role).filter(|(_, of)| **of == f) {
+            out.push((role.clone(), family.clone()));
+        }
+    }
+    out
+}
+
 impl Results {
     /// The results of a run held in memory.
     pub fn of(r: &RunResult) -> Results {
         let rows = rows_of(r).into_iter().map(|(_, row)| row).collect();
-        let scenario_toml = toml::to_string(&r.scenario.spec).unwrap_or_else(|e| format!("# not available: {e}\n"));
+        // The families as run, written out: the folder says which roles each family summed,
+        // whatever mapping file (or none) the scenario named.
+        let mut spec = r.scenario.spec.clone();
+        spec.families = Some(FamiliesSpec::Table(family_pairs(&r.layout)));
+        let scenario_toml = toml::to_string(&spec).unwrap_or_else(|e| format!("# not available: {e}\n"));
         Results { meta: Meta::of(r), scenario_toml, rows }
     }
 
@@ -271,6 +294,49 @@ impl Results {
             }
         }
         out
+    }
+
+    /// Role families that appear in the table (level `family`), in order of first appearance.
+    pub fn families(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.rows.iter().filter(|r| r.level == "family") {
+            if let Some(family) = &r.role
+                && !out.contains(family)
+            {
+                out.push(family.clone());
+            }
+        }
+        out
+    }
+
+    /// The roles of each family as run, family by family (read from
+    /// `scenario.toml`, which records them as a `[families]` table); empty when the folder does
+    /// not record them (made before families, or without scenario.toml).
+    pub fn family_members(&self) -> Vec<(String, Vec<String>)> {
+        let Ok(spec) = toml::from_str::<ScenarioFile>(&self.scenario_toml) else { return Vec::new() };
+        let Some(FamiliesSpec::Table(pairs)) = spec.families else { return Vec::new() };
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (role, family) in pairs {
+            match out.iter_mut().find(|(f, _)| *f == family) {
+                Some((_, roles)) => roles.push(role),
+                None => out.push((family, vec![role])),
+            }
+        }
+        out
+    }
+
+    /// Whether the families as run are those of the mapping shipped with wfcast (every role in
+    /// the family the shipped mapping gives it, or `Unmapped` where it gives none); `false` when
+    /// the folder does not record them.
+    pub fn families_are_builtin(&self) -> bool {
+        let members = self.family_members();
+        let roles: Vec<String> = members.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
+        let builtin = Families::builtin().assign(&roles);
+        !members.is_empty()
+            && roles.iter().enumerate().all(|(i, role)| {
+                let family = &members.iter().find(|(_, r)| r.contains(role)).expect("listed").0;
+                builtin.names[builtin.of_role[i]] == *family
+            })
     }
 
     /// The summary table as a polars frame, with the columns of `summary.csv`.

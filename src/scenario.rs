@@ -5,6 +5,7 @@
 //! roles, bands and regions are checked later, against the baseline, by
 //! [`crate::model::Model::compile`].
 use crate::error::{Error, Result};
+use crate::grid::Families;
 use crate::sampling::ParamSpec;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -341,6 +342,57 @@ pub struct CostSection {
     pub on_cost: Option<f64>,
 }
 
+/// Where a scenario's role families come from: `families = "file.csv"` or a `[families]` table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FamiliesSpec {
+    /// A CSV file of `role,family`, relative to the scenario file that names it.
+    File(PathBuf),
+    /// `"role" = "family"` pairs.
+    Table(Vec<(String, String)>),
+}
+
+impl<'de> Deserialize<'de> for FamiliesSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FamiliesSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a CSV file of role,family, or a table of \"role\" = \"family\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<FamiliesSpec, E> {
+                Ok(FamiliesSpec::File(PathBuf::from(v)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<FamiliesSpec, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    pairs.push(pair);
+                }
+                Ok(FamiliesSpec::Table(pairs))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for FamiliesSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            FamiliesSpec::File(p) => s.serialize_str(&p.display().to_string()),
+            FamiliesSpec::Table(pairs) => {
+                let mut map = s.serialize_map(Some(pairs.len()))?;
+                for (role, family) in pairs {
+                    map.serialize_entry(role, family)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// A scenario file as written: every field optional so that files can `extends` others.
 #[derive(Clone, Debug, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -386,6 +438,19 @@ pub struct ScenarioFile {
     /// Regions not in the baseline; they start empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_regions: Option<Vec<String>>,
+    /// The role families of the `family` and `family_band` levels, the families chart and the
+    /// report's family table: `families = "mapping.csv"`, a CSV file (relative to the file that
+    /// names it) with a `role` and a `family` column, or a `[families]` table of
+    /// `"role" = "family"`. A role listed twice with two families is an error; roles the model
+    /// does not have are ignored; roles the mapping does not name are in the family `Unmapped`.
+    /// Role names match without regard to case or surrounding spaces. Families are reported in
+    /// the DDaT Capability Framework's order, then others in the order of their first role in
+    /// the baseline, then `Unmapped`.
+    /// Default: the illustrative mapping shipped with wfcast (`seeds/ddat_families.csv`) onto
+    /// the eight DDaT Capability Framework families and `Other (not DDaT)`. The scenario.toml
+    /// of an output folder records the families as run, as a table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub families: Option<FamiliesSpec>,
     /// Annual probability of leaving the NHS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attrition: Option<RateSection>,
@@ -468,7 +533,8 @@ impl fmt::Display for Month {
 pub struct Scenario {
     /// The file given by the user.
     pub path: PathBuf,
-    /// Every file read, the scenario's own first, then what it extends, with their SHA-256.
+    /// Every file read, the scenario's own first, then what it extends, then the role families
+    /// mapping it names (if any), with their SHA-256.
     pub files: Vec<(PathBuf, String)>,
     /// Short name.
     pub name: String,
@@ -490,6 +556,8 @@ pub struct Scenario {
     pub seed: u64,
     /// Month of the yearly reporting date.
     pub report_month: u32,
+    /// The role families (the scenario's `families`, else the shipped mapping).
+    pub families: Families,
     /// The merged file: the rules, routes and sections as run.
     pub spec: ScenarioFile,
 }
@@ -528,7 +596,7 @@ impl Scenario {
         Scenario::check(path, spec, vec![(path.to_path_buf(), sha256_hex(text.as_bytes()))])
     }
 
-    fn check(path: &Path, spec: ScenarioFile, files: Vec<(PathBuf, String)>) -> Result<Scenario> {
+    fn check(path: &Path, spec: ScenarioFile, mut files: Vec<(PathBuf, String)>) -> Result<Scenario> {
         let bad = |key: &str, msg: String| Error::input(path, format!("key {key}"), msg);
         let name = spec.name.clone().ok_or_else(|| bad("name", "missing: every scenario needs a `name`".into()))?;
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -568,6 +636,7 @@ impl Scenario {
         if !(1..=12).contains(&report_month) {
             return Err(bad("report_month", format!("{report_month}: expected a calendar month 1 to 12")));
         }
+        let families = load_families(path, spec.families.as_ref(), &mut files)?;
         Ok(Scenario {
             path: path.to_path_buf(),
             files,
@@ -581,8 +650,36 @@ impl Scenario {
             runs,
             seed: spec.seed.unwrap_or(1),
             report_month,
+            families,
             spec,
         })
+    }
+}
+
+/// The role families a scenario names (the shipped mapping when it names none); a mapping
+/// file read is added to `files` with its SHA-256.
+fn load_families(path: &Path, spec: Option<&FamiliesSpec>, files: &mut Vec<(PathBuf, String)>) -> Result<Families> {
+    match spec {
+        None => Ok(Families::builtin()),
+        Some(FamiliesSpec::Table(pairs)) => Families::from_table(pairs, path),
+        Some(FamiliesSpec::File(file)) => {
+            let bytes = std::fs::read(file).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Error::input(
+                        path,
+                        "key families",
+                        format!("`{}` does not exist: expected a CSV file of role,family", file.display()),
+                    )
+                } else {
+                    Error::io(file, e)
+                }
+            })?;
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|_| Error::input(file, "", "not a text file: expected a CSV file of role,family"))?;
+            let families = Families::parse_csv(text, file)?;
+            files.push((file.clone(), sha256_hex(&bytes)));
+            Ok(families)
+        }
     }
 }
 
@@ -613,6 +710,9 @@ fn parse_file(text: &str, path: &Path) -> Result<ScenarioFile> {
         resolve(p);
     }
     if let Some(p) = spec.extends.as_mut() {
+        resolve(p);
+    }
+    if let Some(FamiliesSpec::File(p)) = spec.families.as_mut() {
         resolve(p);
     }
     let origin = |key: String| Origin { file: path.to_path_buf(), key };
@@ -736,6 +836,7 @@ pub fn merge(parent: ScenarioFile, child: ScenarioFile) -> ScenarioFile {
         report_month: child.report_month.or(parent.report_month),
         new_roles: union(parent.new_roles, child.new_roles),
         new_regions: union(parent.new_regions, child.new_regions),
+        families: child.families.or(parent.families),
         attrition: rates(parent.attrition, child.attrition),
         progression: rates(parent.progression, child.progression),
         transfer,
@@ -843,6 +944,32 @@ entry = [ { role = "A", band = "6" } ]
             (Month::parse("2030-03").unwrap(), Step::Month, 1000, 3)
         );
         assert_eq!(ok.baseline, PathBuf::from("d/b.csv"));
+    }
+
+    #[test]
+    fn families_are_a_file_relative_to_the_scenario_or_a_table_and_merge_as_a_scalar() {
+        let file = parse("families = \"maps/m.csv\"\n");
+        assert_eq!(file.families, Some(FamiliesSpec::File(PathBuf::from("dir/maps/m.csv"))));
+        let table = parse("[families]\n\"Data Science\" = \"Data\"\n");
+        let pairs = vec![("Data Science".to_string(), "Data".to_string())];
+        assert_eq!(table.families, Some(FamiliesSpec::Table(pairs.clone())));
+        assert_eq!(merge(file.clone(), table.clone()).families, table.families);
+        assert_eq!(merge(file.clone(), parse("name = \"c\"\n")).families, file.families);
+        // The table form writes back as a table and reads back the same.
+        let text = toml::to_string(&table).unwrap();
+        assert!(text.contains("[families]\n\"Data Science\" = \"Data\""), "{text}");
+        assert_eq!(toml::from_str::<ScenarioFile>(&text).unwrap().families, table.families);
+        let err = parse_file("[families]\nA = 1\n", Path::new("s.toml")).unwrap_err().to_string();
+        assert!(err.contains("s.toml: line 2"), "{err}");
+        let ok = Scenario::from_toml(
+            "name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\n[families]\nA = \"Data\"\n",
+            Path::new("s.toml"),
+        )
+        .unwrap();
+        assert_eq!(ok.families.pairs, [("A".to_string(), "Data".to_string())]);
+        let default =
+            Scenario::from_toml("name = \"x\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\n", Path::new("s.toml"));
+        assert_eq!(default.unwrap().families, Families::builtin());
     }
 
     #[test]

@@ -28,11 +28,24 @@ pub enum Level {
     RoleRegion,
     /// Per cell: role, band and region.
     RoleBandRegion,
+    /// Per role family (a DDaT Capability Framework family by default): the sum of its roles.
+    /// In outputs the family's name is in the `role` column.
+    Family,
+    /// Per role family and band.
+    FamilyBand,
+}
+
+/// What a level keeps of a cell's role: nothing, its family, or the role itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Roles {
+    All,
+    Family,
+    Role,
 }
 
 impl Level {
     /// Every level.
-    pub const ALL: [Level; 7] = [
+    pub const ALL: [Level; 9] = [
         Level::Total,
         Level::Role,
         Level::Band,
@@ -40,9 +53,12 @@ impl Level {
         Level::RoleBand,
         Level::RoleRegion,
         Level::RoleBandRegion,
+        Level::Family,
+        Level::FamilyBand,
     ];
     /// The levels reported when none are asked for.
-    pub const DEFAULT: [Level; 5] = [Level::Total, Level::Role, Level::Band, Level::Region, Level::RoleBand];
+    pub const DEFAULT: [Level; 6] =
+        [Level::Total, Level::Role, Level::Band, Level::Region, Level::RoleBand, Level::Family];
 
     /// The name used in outputs and on the command line.
     pub fn name(self) -> &'static str {
@@ -54,6 +70,8 @@ impl Level {
             Level::RoleBand => "role_band",
             Level::RoleRegion => "role_region",
             Level::RoleBandRegion => "role_band_region",
+            Level::Family => "family",
+            Level::FamilyBand => "family_band",
         }
     }
 
@@ -62,16 +80,24 @@ impl Level {
         Level::ALL.into_iter().find(|l| l.name() == text)
     }
 
-    fn keeps(self) -> (bool, bool, bool) {
+    /// What the level keeps of a cell: its role (or family), its band, its region.
+    fn keeps(self) -> (Roles, bool, bool) {
         match self {
-            Level::Total => (false, false, false),
-            Level::Role => (true, false, false),
-            Level::Band => (false, true, false),
-            Level::Region => (false, false, true),
-            Level::RoleBand => (true, true, false),
-            Level::RoleRegion => (true, false, true),
-            Level::RoleBandRegion => (true, true, true),
+            Level::Total => (Roles::All, false, false),
+            Level::Role => (Roles::Role, false, false),
+            Level::Band => (Roles::All, true, false),
+            Level::Region => (Roles::All, false, true),
+            Level::RoleBand => (Roles::Role, true, false),
+            Level::RoleRegion => (Roles::Role, false, true),
+            Level::RoleBandRegion => (Roles::Role, true, true),
+            Level::Family => (Roles::Family, false, false),
+            Level::FamilyBand => (Roles::Family, true, false),
         }
+    }
+
+    /// Whether the level's groups are role families.
+    pub fn is_family(self) -> bool {
+        self.keeps().0 == Roles::Family
     }
 }
 
@@ -116,11 +142,13 @@ impl Metric {
     }
 }
 
-/// A group of one level: the role, band and region it covers (`None`: all).
+/// A group of one level: the role (or family), band and region it covers (`None`: all).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
     /// Role index.
     pub role: Option<usize>,
+    /// Family index (into [`Layout::families`]), for the family levels.
+    pub family: Option<usize>,
     /// Band.
     pub band: Option<Band>,
     /// Region index.
@@ -151,6 +179,10 @@ pub struct Layout {
     pub roles: Vec<String>,
     /// Region names.
     pub regions: Vec<String>,
+    /// Role family names (see [`Model::families`]).
+    pub families: Vec<String>,
+    /// The family (index into `families`) of each role.
+    pub family_of_role: Vec<usize>,
     levels: Vec<LevelGroups>,
     cost_per_fte: Option<[f64; Band::COUNT]>,
     bands_of_cells: Vec<Band>,
@@ -194,27 +226,7 @@ impl Layout {
                 seen.push(**l);
                 new
             })
-            .map(|&level| {
-                let (kr, kb, kx) = level.keeps();
-                let mut groups: Vec<Group> = Vec::new();
-                let group_of_cell = (0..g.len())
-                    .map(|c| {
-                        let grp = Group {
-                            role: kr.then(|| g.role_of(c)),
-                            band: kb.then(|| g.band_of(c)),
-                            region: kx.then(|| g.region_of(c)),
-                        };
-                        match groups.iter().position(|x| *x == grp) {
-                            Some(i) => i,
-                            None => {
-                                groups.push(grp);
-                                groups.len() - 1
-                            }
-                        }
-                    })
-                    .collect();
-                LevelGroups { level, group_of_cell, groups, source: None }
-            })
+            .map(|&level| level_groups(model, level))
             .collect();
         let mut levels = levels;
         let mut order: Vec<usize> = (0..levels.len()).collect();
@@ -226,7 +238,11 @@ impl Layout {
                 .copied()
                 .find(|&j| refines(levels[j].level, levels[i].level) && levels[j].groups.len() < g.len());
             if let Some(j) = finer {
-                let map = levels[j].groups.iter().map(|grp| group_in(&levels[i].groups, grp)).collect();
+                let map = levels[j]
+                    .groups
+                    .iter()
+                    .map(|grp| group_in(&levels[i].groups, grp, &model.family_of_role))
+                    .collect();
                 levels[i].source = Some((j, map));
             }
         }
@@ -237,12 +253,14 @@ impl Layout {
             routes: model.route_names.clone(),
             roles: g.roles.clone(),
             regions: g.regions.clone(),
+            families: model.families.clone(),
+            family_of_role: model.family_of_role.clone(),
             levels,
             cost_per_fte: model.cost_per_fte,
             bands_of_cells: (0..g.len()).map(|c| g.band_of(c)).collect(),
             order,
             per_date,
-            total: Group { role: None, band: None, region: None },
+            total: Group { role: None, family: None, band: None, region: None },
         }
     }
 
@@ -390,19 +408,52 @@ impl Recorder for RowRecorder<'_> {
     }
 }
 
-/// Whether every group of `fine` lies inside one group of `coarse`.
+/// The groups of `level` and the group of each cell. Groups come in the order of the cells
+/// they first hold, except family groups, which come in the order of the model's families
+/// (then by band).
+fn level_groups(model: &Model, level: Level) -> LevelGroups {
+    let g = &model.grid;
+    let (kr, kb, kx) = level.keeps();
+    let group_of = |c: usize| Group {
+        role: (kr == Roles::Role).then(|| g.role_of(c)),
+        family: (kr == Roles::Family).then(|| model.family_of_role[g.role_of(c)]),
+        band: kb.then(|| g.band_of(c)),
+        region: kx.then(|| g.region_of(c)),
+    };
+    let mut groups: Vec<Group> = Vec::new();
+    for c in 0..g.len() {
+        let grp = group_of(c);
+        if !groups.contains(&grp) {
+            groups.push(grp);
+        }
+    }
+    if kr == Roles::Family {
+        groups.sort_by_key(|grp| (grp.family, grp.band.map(Band::index)));
+    }
+    let group_of_cell = (0..g.len())
+        .map(|c| {
+            let grp = group_of(c);
+            groups.iter().position(|x| *x == grp).expect("every cell's group is listed")
+        })
+        .collect();
+    LevelGroups { level, group_of_cell, groups, source: None }
+}
+
+/// Whether every group of `fine` lies inside one group of `coarse` (a role lies in its family).
 fn refines(fine: Level, coarse: Level) -> bool {
     let (fr, fb, fx) = fine.keeps();
     let (cr, cb, cx) = coarse.keeps();
-    fine != coarse && (fr || !cr) && (fb || !cb) && (fx || !cx)
+    fine != coarse && fr >= cr && (fb || !cb) && (fx || !cx)
 }
 
 /// The index in `groups` of the group that contains `fine`.
-fn group_in(groups: &[Group], fine: &Group) -> usize {
+fn group_in(groups: &[Group], fine: &Group, family_of_role: &[usize]) -> usize {
+    let fine_family = fine.family.or(fine.role.map(|r| family_of_role[r]));
     groups
         .iter()
         .position(|g| {
             g.role.is_none_or(|r| fine.role == Some(r))
+                && g.family.is_none_or(|f| fine_family == Some(f))
                 && g.band.is_none_or(|b| fine.band == Some(b))
                 && g.region.is_none_or(|x| fine.region == Some(x))
         })
@@ -497,4 +548,65 @@ impl Stats {
 pub fn summarise(runs: &RunSet) -> Vec<Stats> {
     use rayon::prelude::*;
     (0..runs.width()).into_par_iter().map(|i| Stats::of(&runs.column(i))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baseline::{Baseline, BaselineRow};
+    use crate::scenario::Scenario;
+    use std::path::Path;
+
+    #[test]
+    fn level_names_read_back_and_families_sit_between_total_and_roles() {
+        for l in Level::ALL {
+            assert_eq!(Level::parse(l.name()), Some(l));
+        }
+        assert!(Level::DEFAULT.contains(&Level::Family) && !Level::DEFAULT.contains(&Level::FamilyBand));
+        assert!(refines(Level::Role, Level::Family) && refines(Level::Family, Level::Total));
+        assert!(refines(Level::RoleBand, Level::FamilyBand) && refines(Level::FamilyBand, Level::Band));
+        assert!(refines(Level::RoleBandRegion, Level::FamilyBand));
+        assert!(!refines(Level::Family, Level::Role) && !refines(Level::Family, Level::Band));
+        assert!(!refines(Level::FamilyBand, Level::RoleBand) && !refines(Level::RoleRegion, Level::FamilyBand));
+        assert!(Level::Family.is_family() && Level::FamilyBand.is_family() && !Level::Role.is_family());
+    }
+
+    #[test]
+    fn families_are_summed_from_the_role_level() {
+        let text = "name = \"t\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\n\
+                    [families]\nC = \"Second\"\nA = \"First\"\nB = \"Second\"\n";
+        let scenario = Scenario::from_toml(text, Path::new("t.toml")).unwrap();
+        let row = |role: &str, band: &str| BaselineRow {
+            role: role.into(),
+            band: Band::parse(band).unwrap(),
+            region: "X".into(),
+            headcount: 10.0,
+            fte: 10.0,
+            establishment_fte: None,
+        };
+        let rows = vec![row("A", "5"), row("B", "6"), row("C", "7"), row("D", "5")];
+        let model = Model::compile(&scenario, &Baseline::from_rows("b.csv", rows), None).unwrap();
+        assert_eq!(model.families, ["First", "Second", "Unmapped"]);
+        let layout = Layout::new(&model, &[Level::Total, Level::Family, Level::Role, Level::FamilyBand]);
+        let at = |l: Level| layout.levels.iter().position(|x| x.level == l).unwrap();
+        let family = &layout.levels[at(Level::Family)];
+        assert_eq!(
+            family.source.as_ref().map(|(src, map)| (*src, map.clone())),
+            Some((at(Level::Role), vec![0, 1, 1, 2]))
+        );
+        let fb = layout.groups(Level::FamilyBand).unwrap();
+        let keys: Vec<(Option<usize>, Option<&str>)> =
+            fb.iter().map(|g| (g.family, g.band.map(|b| b.label()))).collect();
+        assert_eq!(keys.len(), 3 * Band::COUNT);
+        assert_eq!(keys[..2], [(Some(0), Some("2")), (Some(0), Some("3"))]);
+        let mut row = vec![0.0; layout.width()];
+        let engine_row = |layout: &Layout, row: &mut Vec<f64>| {
+            let mut engine = crate::engine::Engine::new(&model);
+            engine.run(1, 0, crate::engine::Mode::Deterministic, &mut layout.recorder(row)).unwrap();
+        };
+        engine_row(&layout, &mut row);
+        let heads = |l: Level, g: usize| row[layout.index(0, l, &Metric::Headcount, g).unwrap()];
+        assert_eq!([heads(Level::Family, 0), heads(Level::Family, 1), heads(Level::Family, 2)], [10.0, 20.0, 10.0]);
+        assert_eq!(heads(Level::Total, 0), 40.0);
+    }
 }

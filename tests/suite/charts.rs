@@ -246,6 +246,9 @@ fn check_scenario_charts(results: &Results, dir: &Path) {
     if !results.total("cost_gbp").is_empty() {
         expected.insert("cost".into());
     }
+    if !results.families().is_empty() {
+        expected.insert(chart::FAMILIES_CHART.into());
+    }
     assert_eq!(stems, expected);
 
     let meta = &results.meta;

@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod compare;
+mod families;
 mod history;
 mod model_semantics;
 mod report;
