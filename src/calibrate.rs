@@ -1025,25 +1025,9 @@ fn fmt_count(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x:.1}") }
 }
 
-/// A TOML basic string.
+/// A TOML string (quoted and escaped by the toml crate).
 fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// `text` broken into lines of at most `width` characters (where spaces allow), the lines
@@ -2192,7 +2176,10 @@ growth = 0.03
         assert_eq!(num(12.0), "12.0");
         assert_eq!(num(0.000012345), "1.234e-5");
         assert_eq!(num(-0.0213), "-0.0213");
-        assert_eq!(quote("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\n\"");
+        for name in ["a \"b\" \\ c\n", "Business Intelligence & Analysis", "it's"] {
+            let v: toml::Value = toml::from_str(&format!("x = {}", quote(name))).unwrap();
+            assert_eq!(v["x"].as_str(), Some(name));
+        }
         for s in ["0.09712", "1234.6", "1.234e-5", "12.0"] {
             let v: toml::Value = toml::from_str(&format!("x = {s}")).unwrap();
             assert!(v["x"].is_float(), "{s}");
