@@ -48,6 +48,33 @@ pub struct Baseline {
     pub has_fte: bool,
     /// Whether the extract had an `establishment_fte` column.
     pub has_establishment: bool,
+    /// The staff in post by organisation, when read by [`Baseline::load_by_organisation`] from
+    /// an extract with an organisation column (for scenarios with `by_organisation = true`).
+    pub organisations: Option<ByOrganisation>,
+}
+
+/// An organisation of a baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaselineOrganisation {
+    /// Organisation code.
+    pub code: String,
+    /// Organisation name (the code when the extract has no name column).
+    pub name: String,
+    /// Its region ([`DEFAULT_REGION`] when the extract has no region column).
+    pub region: String,
+}
+
+/// A baseline broken down by organisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ByOrganisation {
+    /// The organisations, sorted by code.
+    pub organisations: Vec<BaselineOrganisation>,
+    /// One row per (role, band, organisation), sorted so; the `region` field holds the
+    /// organisation's code.
+    pub rows: Vec<BaselineRow>,
+    /// The first problem with the organisation column (a blank code, or an organisation with
+    /// rows in two regions), as (place, message): an input error only when the breakdown is used.
+    pub problem: Option<(String, String)>,
 }
 
 impl Baseline {
@@ -64,9 +91,23 @@ impl Baseline {
     /// (`establishment_fte`, `establishment`). Other columns are ignored, and so are rows
     /// that are blank in every column. Rows of the same cell are summed.
     pub fn load(path: &Path) -> Result<Baseline> {
-        let table = Table::read(path, &COLUMNS, ROW)?;
-        let rows = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
-        Ok(Baseline::from_table(&table, rows))
+        Baseline::read(path, false)
+    }
+
+    /// Reads a CSV or Parquet extract as [`Baseline::load`] does and, when it has an
+    /// organisation column (`org code`, `organisation code`, `org_code`, `organisation`, ...;
+    /// names from `org name` or `organisation name` where present), keeps the staff in post by
+    /// organisation too, in [`Baseline::organisations`].
+    pub fn load_by_organisation(path: &Path) -> Result<Baseline> {
+        Baseline::read(path, true)
+    }
+
+    fn read(path: &Path, by_organisation: bool) -> Result<Baseline> {
+        let wanted: &[Wanted] = if by_organisation { &LOAD_COLUMNS } else { &COLUMNS };
+        let table = Table::read(path, wanted, ROW)?;
+        let rows: Vec<BaselineRow> = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
+        let organisations = (by_organisation && table.has(ORG_CODE)).then(|| by_organisation_rows(&table, &rows));
+        Ok(Baseline { organisations, ..Baseline::from_table(&table, rows) })
     }
 
     /// Builds a baseline from rows read from `table` (whose first columns are [`COLUMNS`]),
@@ -97,7 +138,7 @@ impl Baseline {
             );
         }
         let rows = cells.into_iter().map(|((role, band, region), t)| t.into_row(role, band, region)).collect();
-        Baseline { path: path.into(), has_region: true, has_fte: true, has_establishment, rows }
+        Baseline { path: path.into(), has_region: true, has_fte: true, has_establishment, rows, organisations: None }
     }
 
     /// Total headcount over every cell.
@@ -200,6 +241,75 @@ pub(crate) const COLUMNS: [Wanted; 6] = [
     },
     Wanted { name: "establishment_fte", spellings: &["establishment fte", "establishment"], required: false },
 ];
+
+/// Position of the organisation code column in [`LOAD_COLUMNS`].
+const ORG_CODE: usize = 6;
+/// Position of the organisation name column in [`LOAD_COLUMNS`].
+const ORG_NAME: usize = 7;
+
+/// The columns [`Baseline::load_by_organisation`] reads: [`COLUMNS`] and the organisation's
+/// code and name.
+const LOAD_COLUMNS: [Wanted; 8] = [
+    COLUMNS[0],
+    COLUMNS[1],
+    COLUMNS[2],
+    COLUMNS[3],
+    COLUMNS[4],
+    COLUMNS[5],
+    Wanted {
+        name: "org_code",
+        spellings: &[
+            "org code",
+            "organisation code",
+            "organization code",
+            "organisation",
+            "organization",
+            "trust code",
+        ],
+        required: false,
+    },
+    Wanted {
+        name: "org_name",
+        spellings: &["org name", "organisation name", "organization name", "trust name"],
+        required: false,
+    },
+];
+
+/// The rows of `table` (read as `rows`) by organisation.
+fn by_organisation_rows(table: &Table, rows: &[BaselineRow]) -> ByOrganisation {
+    let mut problem = None;
+    // Code -> (name, region, first table row).
+    let mut seen: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
+    let mut by_org = Vec::with_capacity(rows.len());
+    for (&r, row) in table.rows().iter().zip(rows) {
+        let Some(code) = table.text(r, ORG_CODE) else {
+            problem.get_or_insert_with(|| {
+                (table.at(r, ORG_CODE), "org_code is blank; expected an organisation code".to_string())
+            });
+            continue;
+        };
+        let name = table.text(r, ORG_NAME).unwrap_or(code);
+        let (_, region, first) =
+            seen.entry(code.to_string()).or_insert_with(|| (name.to_string(), row.region.clone(), r));
+        if *region != row.region {
+            let earlier = table.at(*first, ORG_CODE);
+            let earlier = earlier.split(',').next().unwrap_or_default();
+            problem.get_or_insert_with(|| {
+                (
+                    table.at(r, REGION),
+                    format!(
+                        "organisation `{code}` is in region `{}` here but in `{region}` on {earlier}: expected one region per organisation",
+                        row.region
+                    ),
+                )
+            });
+        }
+        by_org.push(BaselineRow { region: code.to_string(), ..row.clone() });
+    }
+    let organisations =
+        seen.into_iter().map(|(code, (name, region, _))| BaselineOrganisation { code, name, region }).collect();
+    ByOrganisation { organisations, rows: Baseline::from_rows(table.path(), by_org).rows, problem }
+}
 
 /// What a headcount must be, for messages.
 pub(crate) const HEADCOUNT_HELP: &str = "expected a whole number of people, 0 or more";
@@ -371,6 +481,37 @@ mod tests {
         let text = "Specialism\tBand\tRegion\tHeadcount\tFTE\nCyber Security\t7\tMidlands\t4\t3.5\n";
         let (_dir, result) = load_bytes("tabs.tsv", text.as_bytes());
         assert_eq!(result.unwrap().rows, vec![row("Cyber Security", Band::B7, "Midlands", 4.0, 3.5, None)]);
+    }
+
+    #[test]
+    fn by_organisation_keeps_each_organisation_and_its_region() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("esr.csv");
+        fs::write(&path, ESR).unwrap();
+        assert_eq!(Baseline::load(&path).unwrap().organisations, None);
+        let b = Baseline::load_by_organisation(&path).unwrap();
+        assert_rows(&b.rows, &esr_expected());
+        let orgs = b.organisations.unwrap();
+        assert_eq!(orgs.problem, None);
+        let codes: Vec<(&str, &str, &str)> =
+            orgs.organisations.iter().map(|o| (o.code.as_str(), o.name.as_str(), o.region.as_str())).collect();
+        assert_eq!(codes[2], ("RXX", "Trust A, Foundation", "London"));
+        assert_eq!(codes.len(), 5);
+        assert_eq!(orgs.rows.iter().map(|r| r.headcount).sum::<f64>(), b.rows.iter().map(|r| r.headcount).sum::<f64>());
+        assert!(orgs.rows.iter().any(|r| r.region == "RQQ" && r.band == Band::B8a && r.headcount == 3.0));
+
+        // Without names, the code is the name; a blank code or a second region is a problem.
+        fs::write(&path, "org_code,role,band,region,headcount\nA1,X,5,London,1\n,X,5,London,2\nA1,X,6,North,1\n")
+            .unwrap();
+        let orgs = Baseline::load_by_organisation(&path).unwrap().organisations.unwrap();
+        assert_eq!(orgs.organisations[0].name, "A1");
+        let (at, message) = orgs.problem.unwrap();
+        assert_eq!(at, "line 3, column org_code");
+        assert!(message.contains("blank"), "{message}");
+        fs::write(&path, "organisation,role,band,region,headcount\nA1,X,5,London,1\nA1,X,6,North,1\n").unwrap();
+        let (at, message) = Baseline::load_by_organisation(&path).unwrap().organisations.unwrap().problem.unwrap();
+        assert_eq!(at, "line 3, column region");
+        assert!(message.contains("`A1` is in region `North` here but in `London` on line 2"), "{message}");
     }
 
     #[test]

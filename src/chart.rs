@@ -10,7 +10,8 @@
 //! Scenario charts: `supply_demand_total` and `supply_demand_<role>` (demand and supply fans),
 //! `supply_demand_families` (a small panel of demand and supply fans per role family, when the
 //! summary has the `family` level), `gap_total` (the gap fan with the share of runs short), `gap_heatmap` (gap as a share of
-//! demand by role and band at the last date), `flows` (joiners by route and leavers each year)
+//! demand by role and band at the last date), `gap_by_region` (each region's gap at the last date
+//! with its 90% interval, when the summary has the `region` level), `flows` (joiners by route and leavers each year)
 //! and `cost` (when pay was given). Comparison charts: `compare_gap`, `compare_gap_by_role` and
 //! `compare_difference`. Backtest charts: `backtest_total` and `backtest_<role>` (the forecast
 //! from the training date against the snapshots held out, with the two benchmarks). A chart
@@ -55,6 +56,9 @@ pub fn write_scenario_charts(results: &Results, dir: &Path) -> Result<Vec<PathBu
     }
     if let Some(chart) = gap_heatmap(results) {
         files.extend(save(&chart, dir, "gap_heatmap")?);
+    }
+    if let Some(chart) = gap_by_region(results) {
+        files.extend(save(&chart, dir, GAP_BY_REGION_CHART)?);
     }
     if let Some(chart) = flows(results) {
         files.extend(save(&chart, dir, "flows")?);
@@ -1645,6 +1649,38 @@ fn compare_difference(c: &Comparison) -> Option<FanChart> {
     })
 }
 
+/// The stem of the chart of each region's gap at the last date.
+pub const GAP_BY_REGION_CHART: &str = "gap_by_region";
+
+/// Each region's gap at the last date (median and 90% interval), regions in order of their
+/// median gap, largest first; drawn as the comparison's gaps by role are, with one scenario.
+fn gap_by_region(results: &Results) -> Option<RoleGaps> {
+    let meta = &results.meta;
+    let rows: Vec<&Row> = results.rows.iter().filter(|r| r.level == "region" && r.metric == "gap_fte").collect();
+    let date = rows.iter().map(|r| r.date.as_str()).max()?.to_string();
+    let mut regions: Vec<(String, [f64; 5])> =
+        rows.iter().filter(|r| r.date == date).filter_map(|r| Some((r.region.clone()?, r.p))).collect();
+    if regions.is_empty() {
+        return None;
+    }
+    regions.sort_by(|a, b| b.1[2].total_cmp(&a.1[2]));
+    let reading =
+        if is_deterministic(meta) { "dots: expected values (deterministic)" } else { "dot: median; line: 90% of runs" };
+    let subtitle = format!(
+        "Gap between demand and supply at {} by region, FTE (above 0 = shortfall); {reading}. Regions in order of \
+         the gap.",
+        month_label(&date)
+    );
+    Some(RoleGaps {
+        header: header(meta, subtitle),
+        legend: vec![entry(Key::Dot(GAP), "Gap")],
+        date,
+        roles: regions.iter().map(|(r, _)| r.clone()).collect(),
+        colours: vec![GAP],
+        values: regions.iter().map(|(_, p)| vec![Some(*p)]).collect(),
+    })
+}
+
 /// Chart 7: each role's gap at the last date, scenario by scenario.
 struct RoleGaps {
     header: Header,
@@ -2096,6 +2132,7 @@ pub(crate) mod tests {
             report_dates: dates.iter().map(|d| d.to_string()).collect(),
             levels: vec!["total".into(), "family".into()],
             routes: Vec::new(),
+            organisations: Vec::new(),
             version: "0.1.0".into(),
             wall_time_seconds: 1.0,
         };

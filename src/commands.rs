@@ -47,12 +47,16 @@ pub fn validate(paths: &[PathBuf]) -> Result<Vec<String>> {
         .map(|p| {
             let prep = prepare(p)?;
             let m = &prep.model;
+            let places = if m.grid.by_organisation() {
+                format!("{} organisations in {} regions", m.grid.organisations.len(), m.grid.regions.len())
+            } else {
+                format!("{} regions", m.grid.regions.len())
+            };
             Ok(format!(
-                "{}: ok: `{}`, {} roles x 11 bands x {} regions, {} steps of {} months, {} supply routes, {} parameters",
+                "{}: ok: `{}`, {} roles x 11 bands x {places}, {} steps of {} months, {} supply routes, {} parameters",
                 p.display(),
                 prep.scenario.name,
                 m.grid.roles.len(),
-                m.grid.regions.len(),
                 m.n_steps,
                 m.step_months,
                 m.route_names.len(),

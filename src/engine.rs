@@ -402,7 +402,7 @@ impl<'m> Engine<'m> {
     fn simulate<D: Draws>(&mut self, d: &mut D, run: u64, recorder: &mut dyn Recorder) -> Result<()> {
         let m = self.model;
         let n = m.grid.len();
-        let nr = m.grid.regions.len();
+        let nr = m.grid.locations();
         self.reset();
         self.compute_demand(0);
         self.emit(0, recorder);

@@ -5,20 +5,49 @@ use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Every role x every band x every region, numbered so that the next band up of cell `c`
-/// is `c + regions.len()`.
+/// An organisation of a grid broken down by organisation (`by_organisation = true`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Organisation {
+    /// Organisation code, as in the baseline (`RXX`).
+    pub code: String,
+    /// Organisation name for display (the code when the baseline has no name column).
+    pub name: String,
+    /// Index of its region in [`Grid::regions`].
+    pub region: usize,
+}
+
+/// Every role x every band x every location, numbered so that the next band up of cell `c`
+/// is `c + locations()`. A location is a region, or, when the grid is broken down by
+/// organisation, an organisation (each in one region).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grid {
     /// Role names, in baseline order then `new_roles`.
     pub roles: Vec<String>,
     /// Region names, in baseline order then `new_regions`.
     pub regions: Vec<String>,
+    /// The organisations, in baseline order, when the grid is by organisation; empty otherwise.
+    pub organisations: Vec<Organisation>,
 }
 
 impl Grid {
+    /// A grid of roles x bands x regions.
+    pub fn new(roles: Vec<String>, regions: Vec<String>) -> Grid {
+        Grid { roles, regions, organisations: Vec::new() }
+    }
+
+    /// Whether the locations are organisations.
+    pub fn by_organisation(&self) -> bool {
+        !self.organisations.is_empty()
+    }
+
+    /// Number of locations: organisations when by organisation, else regions.
+    pub fn locations(&self) -> usize {
+        if self.by_organisation() { self.organisations.len() } else { self.regions.len() }
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
-        self.roles.len() * Band::COUNT * self.regions.len()
+        self.roles.len() * Band::COUNT * self.locations()
     }
 
     /// Whether the grid has no cells.
@@ -26,29 +55,41 @@ impl Grid {
         self.len() == 0
     }
 
-    /// Index of the cell (role, band, region), all given by index.
-    pub fn cell(&self, role: usize, band: Band, region: usize) -> usize {
-        (role * Band::COUNT + band.index()) * self.regions.len() + region
+    /// Index of the cell (role, band, location), all given by index (a location is a region,
+    /// or an organisation when the grid is by organisation).
+    pub fn cell(&self, role: usize, band: Band, location: usize) -> usize {
+        (role * Band::COUNT + band.index()) * self.locations() + location
     }
 
     /// Role index of cell `c`.
     pub fn role_of(&self, c: usize) -> usize {
-        c / (Band::COUNT * self.regions.len())
+        c / (Band::COUNT * self.locations())
     }
 
     /// Band of cell `c`.
     pub fn band_of(&self, c: usize) -> Band {
-        Band::ALL[(c / self.regions.len()) % Band::COUNT]
+        Band::ALL[(c / self.locations()) % Band::COUNT]
     }
 
-    /// Region index of cell `c`.
+    /// Location index of cell `c` (its region, or its organisation when by organisation).
+    pub fn location_of(&self, c: usize) -> usize {
+        c % self.locations()
+    }
+
+    /// Region index of cell `c` (the region of its organisation when by organisation).
     pub fn region_of(&self, c: usize) -> usize {
-        c % self.regions.len()
+        let x = self.location_of(c);
+        if self.by_organisation() { self.organisations[x].region } else { x }
     }
 
-    /// The cell one band up from `c` (same role and region), or `None` at band 9.
+    /// Organisation index of cell `c`, when the grid is by organisation.
+    pub fn organisation_of(&self, c: usize) -> Option<usize> {
+        self.by_organisation().then(|| self.location_of(c))
+    }
+
+    /// The cell one band up from `c` (same role and location), or `None` at band 9.
     pub fn next_band(&self, c: usize) -> Option<usize> {
-        self.band_of(c).next().map(|_| c + self.regions.len())
+        self.band_of(c).next().map(|_| c + self.locations())
     }
 
     /// Index of the role called `name`.
@@ -288,7 +329,24 @@ mod tests {
     use super::*;
 
     fn grid() -> Grid {
-        Grid { roles: vec!["A".into(), "B".into(), "C".into()], regions: vec!["X".into(), "Y".into()] }
+        Grid::new(vec!["A".into(), "B".into(), "C".into()], vec!["X".into(), "Y".into()])
+    }
+
+    #[test]
+    fn cells_by_organisation_know_their_region() {
+        let mut g = grid();
+        let org = |code: &str, region| Organisation { code: code.into(), name: code.into(), region };
+        g.organisations = vec![org("O1", 1), org("O2", 0), org("O3", 1)];
+        assert_eq!(g.len(), 3 * 11 * 3);
+        for c in 0..g.len() {
+            let (r, b, o) = (g.role_of(c), g.band_of(c), g.location_of(c));
+            assert_eq!(g.cell(r, b, o), c);
+            assert_eq!(g.organisation_of(c), Some(o));
+            assert_eq!(g.region_of(c), g.organisations[o].region);
+            if let Some(n) = g.next_band(c) {
+                assert_eq!((g.role_of(n), g.band_of(n), g.location_of(n)), (r, b.next().unwrap(), o));
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::band::{BAND_HELP, Band};
 use crate::baseline::Baseline;
 use crate::error::{Error, Result};
-use crate::grid::{Grid, unknown_name};
+use crate::grid::{Grid, Organisation, unknown_name};
 use crate::pay::PayTable;
 use crate::sampling::{Dist, Family, ParamSpec, key_hash};
 use crate::scenario::{Month, Names, Origin, Scenario, Selector, SupplyKind, Target};
@@ -272,6 +272,32 @@ impl Model {
         let spec = &scenario.spec;
         let scen_path = scenario.path.as_path();
         // The grid: baseline roles and regions, then the declared new ones.
+        let by_org = spec.by_organisation.unwrap_or(false);
+        let org_rows = if by_org {
+            let Some(orgs) = &baseline.organisations else {
+                return Err(Error::input(
+                    &baseline.path,
+                    "",
+                    format!(
+                        "has no organisation column (`org code`, `organisation code`, `org_code` or `organisation`), which `by_organisation = true` in {} needs: add one, or leave out the key by_organisation",
+                        scen_path.display()
+                    ),
+                ));
+            };
+            if let Some((at, message)) = &orgs.problem {
+                return Err(Error::input(&baseline.path, at.as_str(), message.as_str()));
+            }
+            if spec.new_regions.as_ref().is_some_and(|r| !r.is_empty()) {
+                return Err(Error::input(
+                    scen_path,
+                    "key new_regions",
+                    "a new region has no organisations: expected no `new_regions` with `by_organisation = true`",
+                ));
+            }
+            Some(orgs)
+        } else {
+            None
+        };
         let mut roles: Vec<String> = Vec::new();
         let mut regions: Vec<String> = Vec::new();
         for row in &baseline.rows {
@@ -299,7 +325,18 @@ impl Model {
         if roles.is_empty() {
             return Err(Error::input(&baseline.path, "", "the baseline has no staff in post"));
         }
-        let grid = Grid { roles, regions };
+        let mut grid = Grid::new(roles, regions);
+        if let Some(orgs) = org_rows {
+            grid.organisations = orgs
+                .organisations
+                .iter()
+                .map(|o| Organisation {
+                    code: o.code.clone(),
+                    name: o.name.clone(),
+                    region: grid.region_index(&o.region).expect("region from baseline"),
+                })
+                .collect();
+        }
         let n = grid.len();
         let mut c = Compiler { scenario, grid, params: vec![Param { key: "zero".into(), dist: Dist::Fixed(0.0) }] };
 
@@ -307,12 +344,17 @@ impl Model {
         let mut h0 = vec![0.0; n];
         let mut fte = vec![0.0; n];
         let mut est = baseline.has_establishment.then(|| vec![0.0; n]);
-        for row in &baseline.rows {
-            let cell = c.grid.cell(
-                c.grid.role_index(&row.role).expect("role from baseline"),
-                row.band,
-                c.grid.region_index(&row.region).expect("region from baseline"),
-            );
+        // By organisation, each row's `region` field holds its organisation's code.
+        let cell_rows = org_rows.map_or(&baseline.rows, |o| &o.rows);
+        let org_index: BTreeMap<&str, usize> =
+            c.grid.organisations.iter().enumerate().map(|(i, o)| (o.code.as_str(), i)).collect();
+        for row in cell_rows {
+            let location = if by_org {
+                org_index[row.region.as_str()]
+            } else {
+                c.grid.region_index(&row.region).expect("region from baseline")
+            };
+            let cell = c.grid.cell(c.grid.role_index(&row.role).expect("role from baseline"), row.band, location);
             h0[cell] += row.headcount;
             fte[cell] += row.fte;
             if let (Some(e), Some(v)) = (est.as_mut(), row.establishment_fte) {
@@ -358,7 +400,7 @@ impl Model {
                 if c.grid.role_of(cell) != from {
                     continue;
                 }
-                let dest = c.grid.cell(to, c.grid.band_of(cell), c.grid.region_of(cell));
+                let dest = c.grid.cell(to, c.grid.band_of(cell), c.grid.location_of(cell));
                 links.insert((cell, dest), (p, mean, &t.origin));
             }
         }
@@ -683,12 +725,12 @@ impl Model {
         let families = scenario.families.assign(&grid.roles);
         let cell_keys = (0..n)
             .map(|cell| {
-                key_hash(&[
-                    "cell",
-                    &grid.roles[grid.role_of(cell)],
-                    grid.band_of(cell).label(),
-                    &grid.regions[grid.region_of(cell)],
-                ])
+                let (role, band, region) =
+                    (&grid.roles[grid.role_of(cell)], grid.band_of(cell).label(), &grid.regions[grid.region_of(cell)]);
+                match grid.organisation_of(cell) {
+                    None => key_hash(&["cell", role, band, region]),
+                    Some(o) => key_hash(&["cell", role, band, region, &grid.organisations[o].code]),
+                }
             })
             .collect();
         Ok(Model {
@@ -766,18 +808,28 @@ impl Compiler<'_> {
             if !(e.share.is_finite() && e.share > 0.0) {
                 return Err(self.err(o, &at("share"), format!("{}: expected a share above 0", e.share)));
             }
-            match &e.region {
-                Some(r) => {
-                    let region = self.region(r, o, &at("region"))?;
+            let region = match &e.region {
+                Some(r) => Some(self.region(r, o, &at("region"))?),
+                None => None,
+            };
+            match region {
+                Some(region) if !g.by_organisation() => {
                     *weights.entry(g.cell(role, band, region)).or_default() += e.share;
                 }
-                None => {
-                    // Follow the baseline's regional mix of the role and band, then of the
-                    // role, then of all staff; evenly when all are empty.
-                    let nr = g.regions.len();
+                _ => {
+                    // Follow the baseline's mix over the locations (regions, or the
+                    // organisations of the entry's region, if any) of the role and band,
+                    // then of the role, then of all staff; evenly when all are empty.
+                    let nl = g.locations();
+                    let here = |x: usize| region.is_none_or(|r| g.organisations[x].region == r);
                     let mix = |f: &dyn Fn(usize) -> bool| -> Vec<f64> {
-                        (0..nr)
-                            .map(|x| (0..g.len()).filter(|&c| g.region_of(c) == x && f(c)).map(|c| h0[c]).sum())
+                        (0..nl)
+                            .map(|x| {
+                                if !here(x) {
+                                    return 0.0;
+                                }
+                                (0..g.len()).filter(|&c| g.location_of(c) == x && f(c)).map(|c| h0[c]).sum()
+                            })
                             .collect()
                     };
                     let mut shares = mix(&|c| g.role_of(c) == role && g.band_of(c) == band);
@@ -788,7 +840,7 @@ impl Compiler<'_> {
                         shares = mix(&|_| true);
                     }
                     if shares.iter().sum::<f64>() == 0.0 {
-                        shares = vec![1.0; nr];
+                        shares = (0..nl).map(|x| if here(x) { 1.0 } else { 0.0 }).collect();
                     }
                     let total: f64 = shares.iter().sum();
                     for (x, w) in shares.iter().enumerate() {
@@ -830,7 +882,11 @@ fn fte_per_head(grid: &Grid, h0: &[f64], fte: &[f64]) -> Vec<f64> {
 
 /// Reads the baseline and pay table a scenario names, and compiles it.
 pub fn load(scenario: &Scenario) -> Result<Model> {
-    let baseline = Baseline::load(&scenario.baseline)?;
+    let baseline = if scenario.spec.by_organisation.unwrap_or(false) {
+        Baseline::load_by_organisation(&scenario.baseline)?
+    } else {
+        Baseline::load(&scenario.baseline)?
+    };
     let pay = match scenario.spec.cost.as_ref().and_then(|c| c.pay.as_deref()) {
         Some(p) => Some(PayTable::load(p)?),
         None => None,

@@ -14,7 +14,7 @@
 //! not available' in place; the report is still written.
 use crate::backtest::{self, ALL_ROLES, BacktestResults, Method};
 use crate::band::Band;
-use crate::chart::{self, FAMILIES_CHART, slug};
+use crate::chart::{self, FAMILIES_CHART, GAP_BY_REGION_CHART, slug};
 use crate::error::{Error, Result};
 use crate::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
 use crate::results::{Comparison, ComparisonRow, Meta, Results, Row};
@@ -849,6 +849,55 @@ fn group_table(v: &View, level: &str, what: &str, groups: &[(String, Group)], ca
     s
 }
 
+/// Supply, demand and gap at the last date per organisation (with 90% intervals), grouped by
+/// region (each region's own row closing its group), then England. The organisation levels
+/// hold the organisation's code in the `region` column; its name and region come from meta.json.
+fn organisation_table(v: &View) -> String {
+    let last = &v.last;
+    let mut s = String::from("<div class=\"table-wrap\"><table class=\"groups\">\n");
+    w!(
+        s,
+        "<caption>Organisations by region<span class=\"sub\">At {}, {}.</span></caption>\n",
+        month_label(last),
+        if v.det { "one expected-value run" } else { "medians of runs, with 90% intervals" }
+    );
+    s.push_str(
+        "<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\" class=\"num\">Supply FTE</th>\
+         <th scope=\"col\" class=\"num\">Demand FTE</th><th scope=\"col\" class=\"num\">Gap FTE</th></tr></thead>\n<tbody>\n",
+    );
+    let mut row = |label: &str, level: &str, g: Group, class: &str| {
+        w!(s, "<tr{class}><th scope=\"row\">{}</th>", esc(label));
+        for metric in ["fte", "demand_fte", "gap_fte"] {
+            let r = v.get(level, g, metric, last);
+            if v.det {
+                w!(s, "<td class=\"num\">{}</td>", r.map(|r| fmt_int(v.mid(r))).unwrap_or_else(|| "–".into()));
+            } else {
+                s.push_str(&interval_cell(r.map(|r| &r.p), fmt_int));
+            }
+        }
+        s.push_str("</tr>\n");
+    };
+    let orgs = &v.meta().organisations;
+    let mut regions: Vec<&str> = Vec::new();
+    for o in orgs {
+        if !regions.contains(&o.region.as_str()) {
+            regions.push(&o.region);
+        }
+    }
+    regions.sort_unstable();
+    for region in regions {
+        for o in orgs.iter().filter(|o| o.region == region) {
+            let label = if o.name == o.code { o.code.clone() } else { format!("{} ({})", o.name, o.code) };
+            row(&label, "organisation", Group { role: None, band: None, region: Some(&o.code) }, "");
+        }
+        let g = Group { role: None, band: None, region: Some(region) };
+        row(&format!("{region} (region)"), "region", g, " class=\"subtotal\"");
+    }
+    row("England", "total", TOTAL, " class=\"total\"");
+    s.push_str("</tbody></table></div>\n");
+    s
+}
+
 /// Where a run's role families come from, in words (markup).
 fn families_source(v: &View) -> String {
     if let Some(f) = v.meta().files.iter().skip(1).find(|f| f.path.to_lowercase().ends_with(".csv")) {
@@ -1000,6 +1049,11 @@ fn tables(v: &View, lvl: usize, idp: &str) -> String {
         s.push_str(&h(lvl + 1, &format!("{idp}by-region"), "By region"));
         s.push_str(&group_table(v, "region", "Region", &rows, "NHS England regions"));
     }
+    if !v.groups("organisation").is_empty() {
+        any = true;
+        s.push_str(&h(lvl + 1, &format!("{idp}by-organisation"), "By organisation"));
+        s.push_str(&organisation_table(v));
+    }
     if !any {
         s.push_str("<p>The summary has England totals only (run with <code>--levels</code> to add roles, bands and regions).</p>\n");
     }
@@ -1102,6 +1156,28 @@ fn charts(v: &View, dir: &Path, figs: &mut Figures, lvl: usize, idp: &str) -> St
         t
     };
     fig(&mut s, "gap_heatmap.svg".into(), "Shortfall by role and band", heat);
+
+    // The gap by region at the last date.
+    let mut regions: Vec<&Row> =
+        v.groups("region").into_iter().filter_map(|g| v.get("region", g, "gap_fte", last)).collect();
+    if !regions.is_empty() {
+        regions.sort_by(|a, b| v.mid(b).total_cmp(&v.mid(a)));
+        let top = regions[0];
+        let mut t = format!(
+            "By {when} the gap is largest in {}: {} FTE",
+            top.region.as_deref().unwrap_or_default(),
+            fmt_int(v.mid(top))
+        );
+        if !v.det {
+            w!(t, " (90% interval {})", v.interval(top));
+        }
+        let low = regions[regions.len() - 1];
+        if regions.len() > 1 {
+            w!(t, "; smallest in {}: {} FTE", low.region.as_deref().unwrap_or_default(), fmt_int(v.mid(low)));
+        }
+        t.push('.');
+        fig(&mut s, format!("{GAP_BY_REGION_CHART}.svg"), "The gap by region", t);
+    }
 
     // Flows in the last year (means of runs, as the chart shows them: means add up).
     let flows = match (v.total("leavers", last), v.total("joiners", last)) {

@@ -57,10 +57,26 @@ pub struct Meta {
     /// Supply routes.
     #[serde(default)]
     pub routes: Vec<String>,
+    /// The organisations, when the scenario ran by organisation (`by_organisation = true`):
+    /// code, name and region of each, so the organisation levels (whose `region` column holds
+    /// the code) can be read by region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<OrganisationMeta>,
     /// wfcast version that made the results.
     pub version: String,
     /// Wall time of the runs, in seconds.
     pub wall_time_seconds: f64,
+}
+
+/// An organisation of a run by organisation, in `meta.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationMeta {
+    /// Organisation code (in the `region` column of the organisation levels).
+    pub code: String,
+    /// Organisation name.
+    pub name: String,
+    /// Its region.
+    pub region: String,
 }
 
 /// One row of the summary table.
@@ -74,7 +90,7 @@ pub struct Row {
     pub role: Option<String>,
     /// Band, for levels that have one.
     pub band: Option<String>,
-    /// Region, for levels that have one.
+    /// Region, for levels that have one; the organisation's code, for the organisation levels.
     pub region: Option<String>,
     /// Metric name.
     pub metric: String,
@@ -125,6 +141,16 @@ impl Meta {
             report_dates: r.layout.dates.iter().map(|d| d.to_string()).collect(),
             levels: r.layout.levels().iter().map(|l| l.name().to_string()).collect(),
             routes: r.layout.routes.clone(),
+            organisations: r
+                .layout
+                .organisations
+                .iter()
+                .map(|o| OrganisationMeta {
+                    code: o.code.clone(),
+                    name: o.name.clone(),
+                    region: r.layout.regions[o.region].clone(),
+                })
+                .collect(),
             version: env!("CARGO_PKG_VERSION").into(),
             wall_time_seconds: r.wall_seconds,
         }
@@ -152,7 +178,10 @@ pub fn rows_of(r: &RunResult) -> Vec<(usize, Row)> {
                     .map(|i| layout.roles[i].clone())
                     .or_else(|| s.group.family.map(|f| layout.families[f].clone())),
                 band: s.group.band.map(|b| b.label().into()),
-                region: s.group.region.map(|i| layout.regions[i].clone()),
+                region: match s.group.organisation {
+                    Some(o) => Some(layout.organisations[o].code.clone()),
+                    None => s.group.region.map(|i| layout.regions[i].clone()),
+                },
                 metric: s.metric.clone(),
                 mean: st.mean,
                 sd: st.sd,

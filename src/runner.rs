@@ -119,6 +119,16 @@ pub fn run_scenario(
     // The England total is always computed: the terminal table and reports read it.
     let mut levels = vec![Level::Total];
     levels.extend(opts.levels.iter().copied());
+    if let Some(l) = levels.iter().find(|l| l.is_organisation() && !model.grid.by_organisation()) {
+        return Err(Error::input(
+            "",
+            "--levels",
+            format!(
+                "`{l}` needs the forecast by organisation: set `by_organisation = true` in {} (its baseline needs an organisation column)",
+                scenario.path.display()
+            ),
+        ));
+    }
     let layout = Layout::new(model, &levels);
     let indices: Vec<u64> = (0..n).collect();
     let runs = with_threads(opts.threads, || run_set(model, &layout, seed, opts.mode, &indices, progress))??;

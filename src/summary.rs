@@ -6,6 +6,7 @@
 use crate::band::Band;
 use crate::engine::{Recorder, Snapshot};
 use crate::error::{Error, Result};
+use crate::grid::Organisation;
 use crate::model::Model;
 use crate::scenario::Month;
 use ndarray::{Array2, ArrayView1, Axis};
@@ -33,6 +34,11 @@ pub enum Level {
     Family,
     /// Per role family and band.
     FamilyBand,
+    /// Per organisation (only when the scenario has `by_organisation = true`). In outputs the
+    /// organisation's code is in the `region` column.
+    Organisation,
+    /// Per role and organisation (only by organisation).
+    RoleOrganisation,
 }
 
 /// What a level keeps of a cell's role: nothing, its family, or the role itself.
@@ -45,7 +51,7 @@ enum Roles {
 
 impl Level {
     /// Every level.
-    pub const ALL: [Level; 9] = [
+    pub const ALL: [Level; 11] = [
         Level::Total,
         Level::Role,
         Level::Band,
@@ -55,6 +61,8 @@ impl Level {
         Level::RoleBandRegion,
         Level::Family,
         Level::FamilyBand,
+        Level::Organisation,
+        Level::RoleOrganisation,
     ];
     /// The levels reported when none are asked for.
     pub const DEFAULT: [Level; 6] =
@@ -72,6 +80,8 @@ impl Level {
             Level::RoleBandRegion => "role_band_region",
             Level::Family => "family",
             Level::FamilyBand => "family_band",
+            Level::Organisation => "organisation",
+            Level::RoleOrganisation => "role_organisation",
         }
     }
 
@@ -80,19 +90,27 @@ impl Level {
         Level::ALL.into_iter().find(|l| l.name() == text)
     }
 
-    /// What the level keeps of a cell: its role (or family), its band, its region.
-    fn keeps(self) -> (Roles, bool, bool) {
+    /// What the level keeps of a cell: its role (or family), its band, its region, its
+    /// organisation.
+    fn keeps(self) -> (Roles, bool, bool, bool) {
         match self {
-            Level::Total => (Roles::All, false, false),
-            Level::Role => (Roles::Role, false, false),
-            Level::Band => (Roles::All, true, false),
-            Level::Region => (Roles::All, false, true),
-            Level::RoleBand => (Roles::Role, true, false),
-            Level::RoleRegion => (Roles::Role, false, true),
-            Level::RoleBandRegion => (Roles::Role, true, true),
-            Level::Family => (Roles::Family, false, false),
-            Level::FamilyBand => (Roles::Family, true, false),
+            Level::Total => (Roles::All, false, false, false),
+            Level::Role => (Roles::Role, false, false, false),
+            Level::Band => (Roles::All, true, false, false),
+            Level::Region => (Roles::All, false, true, false),
+            Level::RoleBand => (Roles::Role, true, false, false),
+            Level::RoleRegion => (Roles::Role, false, true, false),
+            Level::RoleBandRegion => (Roles::Role, true, true, false),
+            Level::Family => (Roles::Family, false, false, false),
+            Level::FamilyBand => (Roles::Family, true, false, false),
+            Level::Organisation => (Roles::All, false, true, true),
+            Level::RoleOrganisation => (Roles::Role, false, true, true),
         }
+    }
+
+    /// Whether the level's groups are organisations (it exists only by organisation).
+    pub fn is_organisation(self) -> bool {
+        self.keeps().3
     }
 
     /// Whether the level's groups are role families.
@@ -151,8 +169,10 @@ pub struct Group {
     pub family: Option<usize>,
     /// Band.
     pub band: Option<Band>,
-    /// Region index.
+    /// Region index (for the organisation levels, the organisation's region).
     pub region: Option<usize>,
+    /// Organisation index (into [`Layout::organisations`]), for the organisation levels.
+    pub organisation: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -179,6 +199,8 @@ pub struct Layout {
     pub roles: Vec<String>,
     /// Region names.
     pub regions: Vec<String>,
+    /// The organisations, when the grid is by organisation (see [`crate::grid::Grid::organisations`]).
+    pub organisations: Vec<Organisation>,
     /// Role family names (see [`Model::families`]).
     pub families: Vec<String>,
     /// The family (index into `families`) of each role.
@@ -253,6 +275,7 @@ impl Layout {
             routes: model.route_names.clone(),
             roles: g.roles.clone(),
             regions: g.regions.clone(),
+            organisations: g.organisations.clone(),
             families: model.families.clone(),
             family_of_role: model.family_of_role.clone(),
             levels,
@@ -260,7 +283,7 @@ impl Layout {
             bands_of_cells: (0..g.len()).map(|c| g.band_of(c)).collect(),
             order,
             per_date,
-            total: Group { role: None, family: None, band: None, region: None },
+            total: Group { role: None, family: None, band: None, region: None, organisation: None },
         }
     }
 
@@ -413,12 +436,13 @@ impl Recorder for RowRecorder<'_> {
 /// (then by band).
 fn level_groups(model: &Model, level: Level) -> LevelGroups {
     let g = &model.grid;
-    let (kr, kb, kx) = level.keeps();
+    let (kr, kb, kx, ko) = level.keeps();
     let group_of = |c: usize| Group {
         role: (kr == Roles::Role).then(|| g.role_of(c)),
         family: (kr == Roles::Family).then(|| model.family_of_role[g.role_of(c)]),
         band: kb.then(|| g.band_of(c)),
         region: kx.then(|| g.region_of(c)),
+        organisation: if ko { g.organisation_of(c) } else { None },
     };
     let mut groups: Vec<Group> = Vec::new();
     for c in 0..g.len() {
@@ -441,9 +465,9 @@ fn level_groups(model: &Model, level: Level) -> LevelGroups {
 
 /// Whether every group of `fine` lies inside one group of `coarse` (a role lies in its family).
 fn refines(fine: Level, coarse: Level) -> bool {
-    let (fr, fb, fx) = fine.keeps();
-    let (cr, cb, cx) = coarse.keeps();
-    fine != coarse && fr >= cr && (fb || !cb) && (fx || !cx)
+    let (fr, fb, fx, fo) = fine.keeps();
+    let (cr, cb, cx, co) = coarse.keeps();
+    fine != coarse && fr >= cr && (fb || !cb) && (fx || !cx) && (fo || !co)
 }
 
 /// The index in `groups` of the group that contains `fine`.
@@ -456,6 +480,7 @@ fn group_in(groups: &[Group], fine: &Group, family_of_role: &[usize]) -> usize {
                 && g.family.is_none_or(|f| fine_family == Some(f))
                 && g.band.is_none_or(|b| fine.band == Some(b))
                 && g.region.is_none_or(|x| fine.region == Some(x))
+                && g.organisation.is_none_or(|o| fine.organisation == Some(o))
         })
         .expect("a finer level's group lies in a coarser level's group")
 }

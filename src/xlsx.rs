@@ -631,6 +631,7 @@ fn chart_rank(path: &Path, roles: &[String]) -> (usize, usize, String) {
         "",
         "gap_total",
         "gap_heatmap",
+        "gap_by_region",
         "flows",
         "cost",
         "compare_gap",
@@ -656,6 +657,7 @@ fn chart_title(stem: &str, roles: &[String], reference: &str) -> String {
         }
         "gap_total" => "Gap between demand and supply, England (FTE), and the share of runs in shortfall".into(),
         "gap_heatmap" => "Gap as a share of demand by role and band, at the last date".into(),
+        "gap_by_region" => "Gap by region at the last date".into(),
         "flows" => "Joiners by supply route and leavers, per year".into(),
         "cost" => "Pay bill".into(),
         "compare_gap" => "Gap between demand and supply, England (FTE), by scenario".into(),

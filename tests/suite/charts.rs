@@ -110,7 +110,7 @@ fn small_results(mode: Mode, runs: u64) -> Results {
     let opts = RunOptions {
         runs: Some(runs),
         mode,
-        levels: vec![Level::Total, Level::Role, Level::RoleBand],
+        levels: vec![Level::Total, Level::Role, Level::RoleBand, Level::Region],
         ..Default::default()
     };
     let run = runner::run_scenario(&scenario, &model, "0123456789abcdef".into(), &opts, &|| {}).unwrap();
@@ -144,7 +144,8 @@ fn stems(files: &[PathBuf], dir: &Path) -> HashSet<String> {
 fn check_png(path: &Path, svg_size: (u32, u32)) {
     let img = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
     assert_eq!(img.width(), 1200, "{}", path.display());
-    let per_role = ["gap_heatmap", "compare_gap_by_role"].iter().any(|s| path.ends_with(format!("{s}.png")));
+    let per_role =
+        ["gap_heatmap", "compare_gap_by_role", "gap_by_region"].iter().any(|s| path.ends_with(format!("{s}.png")));
     if per_role {
         assert!(img.height() >= 440, "{}: height {}", path.display(), img.height());
     } else {
@@ -249,6 +250,9 @@ fn check_scenario_charts(results: &Results, dir: &Path) {
     if !results.families().is_empty() {
         expected.insert(chart::FAMILIES_CHART.into());
     }
+    if results.rows.iter().any(|r| r.level == "region") {
+        expected.insert(chart::GAP_BY_REGION_CHART.into());
+    }
     assert_eq!(stems, expected);
 
     let meta = &results.meta;
@@ -291,6 +295,14 @@ fn check_scenario_charts(results: &Results, dir: &Path) {
         heat.assert_has(&role, "gap_heatmap");
     }
     heat.assert_has("Gap as % of demand", "gap_heatmap");
+
+    if stems.contains(chart::GAP_BY_REGION_CHART) {
+        let by_region = chart(chart::GAP_BY_REGION_CHART);
+        for r in results.rows.iter().filter(|r| r.level == "region") {
+            by_region.assert_has(r.region.as_deref().unwrap(), "gap_by_region");
+        }
+        by_region.assert_has("by region", "gap_by_region");
+    }
 
     let flows = chart("flows");
     for route in &meta.routes {
@@ -408,6 +420,7 @@ fn meta(name: &str, title: &str) -> Meta {
         report_dates: vec!["2025-03".into(), "2026-03".into(), "2027-03".into(), "2028-03".into()],
         levels: vec!["total".into(), "role".into()],
         routes: Vec::new(),
+        organisations: Vec::new(),
         version: "0.1.0".into(),
         wall_time_seconds: 1.0,
     }

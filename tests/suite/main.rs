@@ -8,6 +8,7 @@ mod compare;
 mod families;
 mod history;
 mod model_semantics;
+mod organisations;
 mod report;
 mod scenarios;
 mod toolkit;

@@ -110,10 +110,11 @@ fn assert_self_contained_and_accessible(html: &str) {
 
 /// The charts a scenario report shows by name (the small scenario has no pay table, so no cost chart).
 fn scenario_charts() -> Vec<String> {
-    let mut names: Vec<String> = ["supply_demand_total", "gap_total", "gap_heatmap", "flows", "supply_demand_families"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut names: Vec<String> =
+        ["supply_demand_total", "gap_total", "gap_heatmap", "gap_by_region", "flows", "supply_demand_families"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     names.extend(ROLE_SLUGS.iter().map(|r| format!("supply_demand_{r}")));
     names
 }
