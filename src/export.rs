@@ -145,12 +145,35 @@ pub fn replace_dir(tmp: &Path, dest: &Path) -> Result<()> {
 /// Writes the file `dest` whole: into a temporary file beside it, then renamed into place, so
 /// that `dest` is never half written.
 pub fn write_file(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temporary_beside(dest);
-    fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, dest).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(dest, e)
-    })
+    write_files(vec![(dest.to_path_buf(), bytes.to_vec())])
+}
+
+/// Writes every file to a temporary name beside it, then renames them all into place, so that
+/// none is half written and none is written unless all could be; on failure the temporary
+/// files are removed.
+pub fn write_files(files: Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let clean = |temps: &[(PathBuf, PathBuf)]| {
+        for (t, _) in temps {
+            let _ = fs::remove_file(t);
+        }
+    };
+    for (dest, bytes) in files {
+        let tmp = temporary_beside(&dest);
+        if let Err(e) = fs::write(&tmp, &bytes) {
+            let _ = fs::remove_file(&tmp);
+            clean(&temps);
+            return Err(Error::io(&tmp, e));
+        }
+        temps.push((tmp, dest));
+    }
+    for (i, (tmp, dest)) in temps.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, dest) {
+            clean(&temps[i..]);
+            return Err(Error::io(dest, e));
+        }
+    }
+    Ok(())
 }
 
 /// Writes `frame` as the CSV file `dest` (with a header row), whole or not at all.

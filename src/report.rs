@@ -75,23 +75,8 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
         return Err(Error::input(dir, "", why));
     };
     let path = dir.join("report.html");
-    write_atomic(&path, html.as_bytes())?;
+    crate::export::write_file(&path, html.as_bytes())?;
     Ok(path)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    if let Err(e) = std::fs::write(&tmp, bytes) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(&tmp, e));
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
 }
 
 // ---------------------------------------------------------------------------------------

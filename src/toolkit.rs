@@ -74,7 +74,7 @@
 use crate::band::{BAND_HELP, Band};
 use crate::baseline::FTE_ROUNDING_PER_HEAD;
 use crate::error::{Error, Result};
-use crate::export::temporary_beside;
+use crate::export::write_files;
 use crate::grid::nearest;
 use crate::sampling::ParamSpec;
 use crate::scenario::{Names, RateSection, ScenarioFile, SupplyKind};
@@ -2919,33 +2919,6 @@ fn national_supply(subs: &[Submission], roles: &BTreeSet<String>, regions: &BTre
 // ---------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------
-
-/// Writes every file to a temporary name beside it, then renames them all into place;
-/// on failure the temporary files are removed.
-fn write_files(files: Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let clean = |temps: &[(PathBuf, PathBuf)]| {
-        for (t, _) in temps {
-            let _ = fs::remove_file(t);
-        }
-    };
-    for (dest, bytes) in files {
-        let tmp = temporary_beside(&dest);
-        if let Err(e) = fs::write(&tmp, &bytes) {
-            let _ = fs::remove_file(&tmp);
-            clean(&temps);
-            return Err(Error::io(&tmp, e));
-        }
-        temps.push((tmp, dest));
-    }
-    for (i, (tmp, dest)) in temps.iter().enumerate() {
-        if let Err(e) = fs::rename(tmp, dest) {
-            clean(&temps[i..]);
-            return Err(Error::io(dest, e));
-        }
-    }
-    Ok(())
-}
 
 fn round_to(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
