@@ -13,7 +13,7 @@ use crate::engine::{Engine, Mode, Recorder, Snapshot, StepFlows};
 use crate::error::{Error, Result};
 use crate::history::History;
 use crate::model::Model;
-use crate::results::FileHash;
+use crate::results::{Columns, FileHash};
 use crate::scenario::{Month, Scenario};
 use crate::summary::Stats;
 use polars::prelude::*;
@@ -494,7 +494,7 @@ impl BacktestResults {
             Ok((path, df))
         };
         let (path, df) = read("backtest.csv")?;
-        let table = Columns::of(&path, &df);
+        let table = Columns::new(&path, &df, "backtest table");
         let (series, date, value) = (table.text("series")?, table.text("date")?, table.num("actual")?);
         let forecast: Vec<Vec<Option<f64>>> = ["p05", "p25", "p50", "p75", "p95", "naive", "trend"]
             .iter()
@@ -524,7 +524,7 @@ impl BacktestResults {
             }
         }
         let (path, df) = read("scores.csv")?;
-        let table = Columns::of(&path, &df);
+        let table = Columns::new(&path, &df, "backtest table");
         let (series, method) = (table.text("series")?, table.text("method")?);
         let nums: Vec<Vec<Option<f64>>> = ["mape", "mase", "coverage_50", "coverage_90", "points"]
             .iter()
@@ -604,35 +604,6 @@ impl BacktestResults {
     /// The score of `method` on `series`.
     pub fn score(&self, series: &str, method: Method) -> Option<&Score> {
         self.scores.iter().find(|s| s.series == series && s.method == method)
-    }
-}
-
-/// Typed columns of a table read back, with errors naming the file.
-struct Columns<'a> {
-    path: &'a std::path::Path,
-    df: &'a DataFrame,
-}
-
-impl<'a> Columns<'a> {
-    fn of(path: &'a std::path::Path, df: &'a DataFrame) -> Self {
-        Columns { path, df }
-    }
-
-    fn column(&self, name: &str, dtype: &DataType) -> Result<Column> {
-        self.df
-            .column(name)
-            .and_then(|c| c.cast(dtype))
-            .map_err(|e| Error::input(self.path, "", format!("not a wfcast backtest table: {e}")))
-    }
-
-    fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let c = self.column(name, &DataType::String)?;
-        Ok(c.str().expect("cast to string").iter().map(|v| v.map(str::to_string)).collect())
-    }
-
-    fn num(&self, name: &str) -> Result<Vec<Option<f64>>> {
-        let c = self.column(name, &DataType::Float64)?;
-        Ok(c.f64().expect("cast to f64").iter().collect())
     }
 }
 

@@ -12,7 +12,7 @@ use crate::commands::Prepared;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::format;
-use crate::results::{Comparison, ComparisonRow, Diff, Meta, Results, Row, rows_of};
+use crate::results::{Columns, Comparison, ComparisonRow, Diff, Meta, Results, Row, rows_of};
 use crate::runner::{self, RunOptions, RunResult};
 use crate::summary::Stats;
 use polars::prelude::*;
@@ -406,16 +406,11 @@ impl Comparison {
             .try_into_reader_with_file_path(Some(path.clone()))
             .and_then(|r| r.finish())
             .map_err(|e| Error::input(&path, "", format!("not a wfcast comparison table: {e}")))?;
-        let bad = |e: PolarsError| Error::input(&path, "", format!("not a wfcast comparison table: {e}"));
-        let text_col = |name: &str| -> Result<Vec<Option<String>>> {
-            Ok(df.column(name).map_err(bad)?.str().map_err(bad)?.iter().map(|v| v.map(str::to_string)).collect())
-        };
-        let num_col = |name: &str| -> Result<Vec<Option<f64>>> {
-            Ok(df.column(name).map_err(bad)?.f64().map_err(bad)?.iter().collect())
-        };
+        let table = Columns::new(&path, &df, "comparison table");
         let texts: Vec<Vec<Option<String>>> =
-            COMPARISON_COLUMNS[..7].iter().map(|c| text_col(c)).collect::<Result<_>>()?;
-        let nums: Vec<Vec<Option<f64>>> = COMPARISON_COLUMNS[7..].iter().map(|c| num_col(c)).collect::<Result<_>>()?;
+            COMPARISON_COLUMNS[..7].iter().map(|c| table.text(c)).collect::<Result<_>>()?;
+        let nums: Vec<Vec<Option<f64>>> =
+            COMPARISON_COLUMNS[7..].iter().map(|c| table.num(c)).collect::<Result<_>>()?;
         let names: Vec<&str> = doc.scenarios.iter().map(|m| m.scenario.as_str()).collect();
         let mut rows = Vec::with_capacity(df.height());
         for i in 0..df.height() {

@@ -79,6 +79,41 @@ pub struct OrganisationMeta {
     pub region: String,
 }
 
+/// Typed columns of a table wfcast wrote, read back: a missing column, or one that cannot be
+/// read as text or numbers, is an input error naming the file and saying which table it
+/// should have been.
+pub struct Columns<'a> {
+    path: &'a Path,
+    df: &'a DataFrame,
+    what: &'a str,
+}
+
+impl<'a> Columns<'a> {
+    /// The columns of `df`, read from `path`, which should be wfcast's `what` (e.g. `summary table`).
+    pub fn new(path: &'a Path, df: &'a DataFrame, what: &'a str) -> Self {
+        Columns { path, df, what }
+    }
+
+    fn column(&self, name: &str, dtype: &DataType) -> Result<Column> {
+        self.df
+            .column(name)
+            .and_then(|c| c.cast(dtype))
+            .map_err(|e| Error::input(self.path, "", format!("not a wfcast {}: {e}", self.what)))
+    }
+
+    /// Column `name` as text (blank cells are `None`).
+    pub fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let c = self.column(name, &DataType::String)?;
+        Ok(c.str().expect("cast to text").iter().map(|v| v.map(str::to_string)).collect())
+    }
+
+    /// Column `name` as numbers (blank cells are `None`).
+    pub fn num(&self, name: &str) -> Result<Vec<Option<f64>>> {
+        let c = self.column(name, &DataType::Float64)?;
+        Ok(c.f64().expect("cast to f64").iter().collect())
+    }
+}
+
 /// One row of the summary table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -242,26 +277,18 @@ impl Results {
             (csv.clone(), df)
         };
         let df = df.map_err(|e| Error::input(&path, "", format!("cannot read the summary table: {e}")))?;
-        let bad = |e: PolarsError| Error::input(&path, "", format!("not a wfcast summary table: {e}"));
-        let text_col = |name: &str| -> Result<Vec<Option<String>>> {
-            let c = df.column(name).map_err(bad)?.cast(&DataType::String).map_err(bad)?;
-            Ok(c.str().map_err(bad)?.iter().map(|v| v.map(str::to_string)).collect())
-        };
-        let num_col = |name: &str| -> Result<Vec<Option<f64>>> {
-            let c = df.column(name).map_err(bad)?.cast(&DataType::Float64).map_err(bad)?;
-            Ok(c.f64().map_err(bad)?.iter().collect())
-        };
+        let table = Columns::new(&path, &df, "summary table");
         let (date, level, role, band, region, metric) = (
-            text_col("date")?,
-            text_col("level")?,
-            text_col("role")?,
-            text_col("band")?,
-            text_col("region")?,
-            text_col("metric")?,
+            table.text("date")?,
+            table.text("level")?,
+            table.text("role")?,
+            table.text("band")?,
+            table.text("region")?,
+            table.text("metric")?,
         );
         let nums: Vec<Vec<Option<f64>>> = ["mean", "sd", "p05", "p25", "p50", "p75", "p95", "p_shortfall"]
             .iter()
-            .map(|n| num_col(n))
+            .map(|n| table.num(n))
             .collect::<Result<_>>()?;
         let rows = (0..df.height())
             .map(|i| {
