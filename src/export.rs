@@ -177,10 +177,15 @@ pub fn write_files(files: Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
 }
 
 /// Writes `frame` as the CSV file `dest` (with a header row), whole or not at all.
-pub fn write_csv(dest: &Path, mut frame: DataFrame) -> Result<()> {
+pub fn write_csv(dest: &Path, frame: DataFrame) -> Result<()> {
+    write_file(dest, &csv_bytes(dest, frame)?)
+}
+
+/// `frame` as CSV text with a header row, to be written to `dest` (named in errors).
+pub fn csv_bytes(dest: &Path, mut frame: DataFrame) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     CsvWriter::new(&mut bytes).include_header(true).finish(&mut frame).map_err(polars_err(dest))?;
-    write_file(dest, &bytes)
+    Ok(bytes)
 }
 
 /// A temporary name beside `dest` (same folder, so a rename is atomic).

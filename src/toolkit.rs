@@ -80,6 +80,7 @@ use crate::sampling::ParamSpec;
 use crate::scenario::{Names, RateSection, ScenarioFile, SupplyKind};
 use crate::table::{Table, Wanted, normalise_header};
 use calamine::{Data, Range, Reader, Xlsx};
+use polars::prelude::DataFrame;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format,
     FormatAlign, FormatBorder, Formula, IgnoreError, Workbook, Worksheet, XlsxError,
@@ -2411,22 +2412,29 @@ pub fn aggregate(paths: &[PathBuf], options: &AggregateOptions, out: &Path) -> R
     }
 
     let csv_name = format!("{stem}.csv");
-    let mut csv = String::from("org_code,org_name,region,role,band,headcount,fte,establishment_fte\n");
+    let mut columns: [Vec<String>; 8] = Default::default();
     for ((org, role, band), [hc, fte, est]) in &base {
         let s = org_of[org.as_str()];
-        let _ = writeln!(
-            csv,
-            "{},{},{},{},{},{},{},{}",
-            csv_field(org),
-            csv_field(&s.org_name),
-            csv_field(&s.region),
-            csv_field(role),
-            band.label(),
+        let row = [
+            org.clone(),
+            s.org_name.clone(),
+            s.region.clone(),
+            role.clone(),
+            band.label().to_string(),
             plain(*hc),
             plain(*fte),
-            plain(*est)
-        );
+            plain(*est),
+        ];
+        for (column, value) in columns.iter_mut().zip(row) {
+            column.push(value);
+        }
     }
+    let names = ["org_code", "org_name", "region", "role", "band", "headcount", "fte", "establishment_fte"];
+    let frame = DataFrame::new_infer_height(
+        names.iter().zip(columns).map(|(name, values)| polars::prelude::Column::new((*name).into(), values)).collect(),
+    )
+    .map_err(|e| Error::Run(format!("national baseline table: {e}")))?;
+    let csv = crate::export::csv_bytes(&dir.join(&csv_name), frame)?;
 
     let total_hc: f64 = base.values().map(|v| v[0]).sum();
     let total_est: f64 = base.values().map(|v| v[2]).sum();
@@ -2479,7 +2487,7 @@ pub fn aggregate(paths: &[PathBuf], options: &AggregateOptions, out: &Path) -> R
     );
 
     let mut outputs: Vec<(PathBuf, Vec<u8>)> =
-        vec![(dir.join(&csv_name), csv.into_bytes()), (dir.join(format!("{stem}.toml")), common.into_bytes())];
+        vec![(dir.join(&csv_name), csv), (dir.join(format!("{stem}.toml")), common.into_bytes())];
     for (fi, future) in futures.iter().enumerate() {
         let cells = &demand[fi];
         let mut totals = [0.0; 6];
@@ -2943,10 +2951,6 @@ fn quote(s: &str) -> String {
 
 fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 #[cfg(test)]
