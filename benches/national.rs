@@ -4,11 +4,11 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
-use wfcast::commands::prepare;
-use wfcast::engine::Mode;
-use wfcast::runner::run_set;
-use wfcast::sampling::{binomial, stream};
-use wfcast::summary::{Layout, Level};
+use wfcast_core::engine::Mode;
+use wfcast_core::runner::run_set;
+use wfcast_core::sampling::{binomial, stream};
+use wfcast_core::summary::{Layout, Level};
+use wfcast_io::scenario::prepare;
 
 const RUNS: u64 = 1000;
 

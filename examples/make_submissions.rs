@@ -9,9 +9,9 @@
 use std::error::Error;
 use std::fs;
 use std::path::Path;
-use wfcast::band::Band;
-use wfcast::scenario::SupplyKind;
-use wfcast::toolkit::{self, DemandRow, Submission, SupplyRow, TemplateOptions};
+use wfcast_core::band::Band;
+use wfcast_core::scenario::SupplyKind;
+use wfcast_toolkit::{self as toolkit, DemandRow, Submission, SupplyRow, TemplateOptions};
 
 /// The organisations: three or four per region, of every type and size, and whether the
 /// CIO sends the TOML form instead of the workbook.

@@ -1,15 +1,15 @@
 //! The command line: clap definitions, validated into the library's plain options.
+use crate::commands::{BacktestCommand, CalibrateCommand, RunCommand, SimulateCommand};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
-use wfcast::Error;
-use wfcast::backtest::BacktestOptions;
-use wfcast::calibrate::CalibrateOptions;
-use wfcast::commands::{BacktestCommand, CalibrateCommand, RunCommand, SimulateCommand};
-use wfcast::engine::Mode;
-use wfcast::runner::RunOptions;
-use wfcast::scenario::Month;
-use wfcast::summary::Level;
-use wfcast::toolkit::{AggregateOptions, TemplateOptions};
+use wfcast_core::Error;
+use wfcast_core::backtest::BacktestOptions;
+use wfcast_core::calibrate::CalibrateOptions;
+use wfcast_core::engine::Mode;
+use wfcast_core::runner::RunOptions;
+use wfcast_core::scenario::Month;
+use wfcast_core::summary::Level;
+use wfcast_toolkit::{AggregateOptions, TemplateOptions};
 
 /// Stochastic stock-and-flow forecasts of the NHS digital, data and technology workforce.
 #[derive(Debug, Parser)]

@@ -1,22 +1,23 @@
 //! The `wfcast` binary: parse the command line, call the library, map errors to exit codes.
 mod cli;
+mod commands;
 
 use clap::Parser;
 use std::process::ExitCode;
-use wfcast::{commands, toolkit};
+use wfcast_toolkit as toolkit;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = cli.into_action().and_then(|action| match action {
         cli::Action::Run(cmd, quiet) => commands::run(&cmd, |result, dir| {
             if !quiet {
-                println!("{}", commands::headline_table(result));
+                println!("{}", wfcast_report::terminal::headline_table(result));
                 println!("results: {}\n", dir.display());
             }
         }),
         cli::Action::Compare(cmd, quiet) => commands::compare(&cmd, |comparison, dir| {
             if !quiet {
-                println!("{}", comparison.markdown_table());
+                println!("{}", wfcast_report::terminal::comparison_table(comparison));
                 println!("results: {}\n", dir.display());
             }
         }),
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
         }),
         cli::Action::Backtest(cmd, quiet) => commands::backtest(&cmd).map(|(bt, dir)| {
             if !quiet {
-                println!("{}", bt.results.scores_table());
+                println!("{}", wfcast_report::terminal::scores_table(&bt.results));
                 println!("results: {}", dir.display());
             }
         }),

@@ -5,16 +5,16 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use wfcast::band::Band;
-use wfcast::baseline::{Baseline, BaselineRow};
-use wfcast::chart::{self, financial_year_label, month_label, slug};
-use wfcast::engine::Mode;
-use wfcast::model::Model;
-use wfcast::pay::PayTable;
-use wfcast::results::{Comparison, ComparisonRow, Diff, FileHash, Meta, Results, Row};
-use wfcast::runner::{self, RunOptions};
-use wfcast::scenario::Scenario;
-use wfcast::summary::Level;
+use wfcast_core::band::Band;
+use wfcast_core::baseline::{Baseline, BaselineRow};
+use wfcast_core::engine::Mode;
+use wfcast_core::model::Model;
+use wfcast_core::pay::PayTable;
+use wfcast_core::results::{Comparison, ComparisonRow, Diff, FileHash, Meta, Results, Row};
+use wfcast_core::runner::{self, RunOptions};
+use wfcast_core::scenario::Scenario;
+use wfcast_core::summary::Level;
+use wfcast_report::chart::{self, financial_year_label, month_label, slug};
 
 // ---------------------------------------------------------------------------------------
 // Fixtures.
@@ -373,7 +373,7 @@ fn writing_into_a_missing_folder_is_an_io_error() {
     let results = small_results(Mode::Deterministic, 1);
     let dir = out_dir("missing").join("not-there");
     let err = chart::write_scenario_charts(&results, &dir).unwrap_err();
-    assert!(matches!(err, wfcast::Error::Io { .. }), "{err}");
+    assert!(matches!(err, wfcast_core::Error::Io { .. }), "{err}");
     assert!(err.to_string().contains("not-there"), "{err}");
 }
 
@@ -388,7 +388,7 @@ fn the_shipped_default_charts_read_back_from_its_output() {
         .assert()
         .success();
     let folder = out.join("steady-state");
-    let results = Results::load(&folder).unwrap();
+    let results = wfcast_io::results::load(&folder).unwrap();
     assert_eq!(results.meta.runs, 20);
     assert!(results.roles().len() > 10, "{:?}", results.roles());
     let dir = out_dir("default-charts");

@@ -8,19 +8,19 @@ use crate::common::{
 };
 use std::fs;
 use std::path::Path;
-use wfcast::Error;
-use wfcast::band::Band;
-use wfcast::baseline::{Baseline, BaselineRow};
-use wfcast::commands::Prepared;
-use wfcast::compare::{
-    self, COMPARISON_COLUMNS, SeriesKey, per_run, per_run_difference, per_run_differences, reported_series,
-    run_comparison,
+use wfcast_core::Error;
+use wfcast_core::band::Band;
+use wfcast_core::baseline::{Baseline, BaselineRow};
+use wfcast_core::compare::{
+    self, SeriesKey, per_run, per_run_difference, per_run_differences, reported_series, run_comparison,
 };
-use wfcast::engine::Mode;
-use wfcast::model::Model;
-use wfcast::results::{Comparison, Results};
-use wfcast::runner::{self, RunOptions, RunResult};
-use wfcast::scenario::Scenario;
+use wfcast_core::engine::Mode;
+use wfcast_core::model::Model;
+use wfcast_core::results::{Comparison, Results};
+use wfcast_core::runner::Prepared;
+use wfcast_core::runner::{self, RunOptions, RunResult};
+use wfcast_core::scenario::Scenario;
+use wfcast_io::comparison::COMPARISON_COLUMNS;
 
 /// The header of comparison.csv.
 const COMPARISON_HEADER: &str = "scenario,date,level,role,band,region,metric,mean,sd,p05,p25,p50,p75,p95,p_shortfall,\
@@ -170,7 +170,7 @@ fn a_scenario_against_itself_differs_by_exactly_zero_in_every_run() {
             }
         }
     }
-    let table = comparison.markdown_table();
+    let table = wfcast_report::terminal::comparison_table(&comparison);
     assert!(table.contains("| P(gap smaller than a) | - | 0% |"), "{table}");
 }
 
@@ -224,7 +224,7 @@ multiply = 0.9
         let positive = crn.iter().filter(|d| **d > 0.0).count();
         assert!(positive as f64 > 0.95 * runs as f64, "more staff in only {positive} of {runs} runs");
         let diff = comparison.row("b", &key).unwrap().diff.clone().unwrap();
-        let st = wfcast::summary::Stats::of(&crn);
+        let st = wfcast_core::summary::Stats::of(&crn);
         assert_eq!(diff.p, st.p);
         assert!((diff.mean - mean).abs() < 1e-9, "{diff:?} vs {mean}");
         // And the gap: smaller in the runs where supply is larger (demand is common).
@@ -266,7 +266,7 @@ entry = [ { role = "Data Scientist", band = "6" } ]
     let diffs: std::collections::HashMap<SeriesKey, Vec<f64>> =
         per_run_differences(&results[0], &results[1]).unwrap().into_iter().collect();
     assert_eq!(diffs.len(), base.len());
-    let wider_rows: std::collections::HashMap<&SeriesKey, &wfcast::results::Row> =
+    let wider_rows: std::collections::HashMap<&SeriesKey, &wfcast_core::results::Row> =
         wider.iter().map(|w| (&w.key, &w.row)).collect();
     let compared: Vec<_> = comparison.rows.iter().filter(|r| r.scenario == "wider").collect();
     assert_eq!(compared.len(), base.len());
@@ -347,7 +347,7 @@ fn the_first_scenarios_seed_and_runs_apply_to_all_and_deterministic_mode_works()
     assert!((d.mean - (rb.row.mean - ra.row.mean)).abs() < 1e-6, "{d:?}");
     assert!(d.mean < 0.0, "more graduates but a wider gap: {d:?}");
     assert_eq!(d.p_gap_smaller, Some(1.0));
-    let table = comparison.markdown_table();
+    let table = wfcast_report::terminal::comparison_table(&comparison);
     assert!(table.contains("deterministic") && table.contains("2030-03"), "{table}");
 }
 
@@ -359,7 +359,7 @@ fn the_comparison_folder_is_written_whole_and_reads_back_equal() {
     let tables: Vec<Results> = results.iter().map(Results::of).collect();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let dir = compare::write_comparison(&comparison, &tables, &out).unwrap();
+    let dir = wfcast_report::folder::write_comparison(&comparison, &tables, &out).unwrap();
     assert_eq!(dir, out.join("compare-base-more-grads"));
     assert_eq!(entries(&out), ["compare-base-more-grads"]);
     assert_eq!(entries(&dir), ["base", "charts", "comparison.csv", "comparison.json", "more-grads"]);
@@ -368,7 +368,7 @@ fn the_comparison_folder_is_written_whole_and_reads_back_equal() {
         for f in ["summary.csv", "summary.parquet", "meta.json", "scenario.toml", "charts"] {
             assert!(sub.join(f).exists(), "{} missing", sub.join(f).display());
         }
-        let own = Results::load(&sub).unwrap();
+        let own = wfcast_io::results::load(&sub).unwrap();
         let expected = tables.iter().find(|t| t.meta.scenario == name).unwrap();
         assert_eq!(own.rows, expected.rows, "{name}: summary differs from its own results");
     }
@@ -398,7 +398,7 @@ fn the_comparison_folder_is_written_whole_and_reads_back_equal() {
     assert_eq!(json["scenarios"][1]["scenario"].as_str(), Some("more-grads"));
 
     // The round trip gives the same comparison, value for value.
-    let loaded = Comparison::load(&dir).unwrap();
+    let loaded = wfcast_io::comparison::load(&dir).unwrap();
     assert_eq!(loaded.name, comparison.name);
     assert_eq!(loaded.scenarios, comparison.scenarios);
     assert_eq!(loaded.rows.len(), comparison.rows.len());
@@ -406,11 +406,14 @@ fn the_comparison_folder_is_written_whole_and_reads_back_equal() {
         assert_eq!(l, c);
     }
     assert_eq!(loaded, comparison);
-    assert_eq!(loaded.markdown_table(), comparison.markdown_table());
+    assert_eq!(
+        wfcast_report::terminal::comparison_table(&loaded),
+        wfcast_report::terminal::comparison_table(&comparison)
+    );
 
     // Written again: replaced whole, nothing left over.
-    compare::write_comparison(&comparison, &tables, &out).unwrap();
-    assert_eq!(Comparison::load(&dir).unwrap(), comparison);
+    wfcast_report::folder::write_comparison(&comparison, &tables, &out).unwrap();
+    assert_eq!(wfcast_io::comparison::load(&dir).unwrap(), comparison);
     assert_no_leftovers(&out);
 
     // A folder of that name that is not a comparison is never replaced.
@@ -418,14 +421,14 @@ fn the_comparison_folder_is_written_whole_and_reads_back_equal() {
     let keep = other.join("compare-base-more-grads");
     fs::create_dir_all(&keep).unwrap();
     write(&keep, "notes.txt", "mine");
-    let err = compare::write_comparison(&comparison, &tables, &other).unwrap_err();
+    let err = wfcast_report::folder::write_comparison(&comparison, &tables, &other).unwrap_err();
     assert!(matches!(err, Error::Input { .. }), "{err}");
     assert_eq!(fs::read_to_string(keep.join("notes.txt")).unwrap(), "mine");
     assert_eq!(entries(&keep), ["notes.txt"]);
     assert_no_leftovers(&other);
 
     // Results that are not the comparison's are refused.
-    let err = compare::write_comparison(&comparison, &tables[..1], &out).unwrap_err();
+    let err = wfcast_report::folder::write_comparison(&comparison, &tables[..1], &out).unwrap_err();
     assert!(matches!(err, Error::Run(_)), "{err}");
 }
 
@@ -434,7 +437,7 @@ fn the_markdown_table_puts_the_scenarios_side_by_side() {
     let more = BODY.replace("intake = { mean = 60, sd = 10 }", "intake = { mean = 120, sd = 10 }");
     let prepared = [prepare("base", ""), prepare_text("more-grads", &more, "")];
     let (_, comparison) = compare_all(&prepared, 10);
-    let table = comparison.markdown_table();
+    let table = wfcast_report::terminal::comparison_table(&comparison);
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].contains("2030-03") && lines[0].contains("10 runs"), "{table}");
     let rows: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with('|')).collect();

@@ -6,13 +6,13 @@
 use crate::common::{SMALL_BASELINE, find, outputs, read_json, read_summary, small_scenario, wfcast, write};
 use std::fs;
 use std::path::{Path, PathBuf};
-use wfcast::band::Band;
-use wfcast::baseline::{Baseline, BaselineRow};
-use wfcast::engine::Mode;
-use wfcast::model::{self, Model};
-use wfcast::runner;
-use wfcast::scenario::Scenario;
-use wfcast::summary::{Layout, Level};
+use wfcast_core::band::Band;
+use wfcast_core::baseline::{Baseline, BaselineRow};
+use wfcast_core::engine::Mode;
+use wfcast_core::model::Model;
+use wfcast_core::runner;
+use wfcast_core::scenario::Scenario;
+use wfcast_core::summary::{Layout, Level};
 
 /// The small baseline's rows (three roles, two regions).
 fn small_rows() -> Vec<BaselineRow> {
@@ -107,7 +107,7 @@ fn family_totals_are_the_sums_of_their_roles_in_every_run() {
 fn the_shipped_mapping_is_the_default_and_places_every_seed_role() {
     let scenario = Scenario::load(Path::new("scenarios/steady-state.toml")).unwrap();
     assert!(scenario.spec.families.is_none());
-    let model = model::load(&scenario).unwrap();
+    let model = wfcast_io::scenario::compile(&scenario).unwrap();
     assert_eq!(
         model.families,
         [

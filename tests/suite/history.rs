@@ -3,9 +3,8 @@
 use crate::common::{outputs, wfcast, write};
 use std::fs;
 use std::path::{Path, PathBuf};
-use wfcast::band::Band;
-use wfcast::calibrate::{CalibrateOptions, CellEstimate, calibrate};
-use wfcast::history::History;
+use wfcast_core::band::Band;
+use wfcast_core::calibrate::{CalibrateOptions, CellEstimate, calibrate};
 
 fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/history")
@@ -95,7 +94,7 @@ fn the_shipped_history_is_one_run_of_the_truth_scenario() {
 #[test]
 fn calibration_recovers_the_known_rates_of_the_shipped_history() {
     let (snapshots, flows) = shipped();
-    let history = History::load(&snapshots, Some(&flows)).unwrap();
+    let history = wfcast_io::history::load(&snapshots, Some(&flows)).unwrap();
     let cal = calibrate(&history, &CalibrateOptions::default()).unwrap();
 
     let attrition = cal.attrition.as_ref().unwrap();

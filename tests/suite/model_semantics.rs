@@ -1,13 +1,13 @@
 //! Every rule of MODEL.md checked against numbers: closed forms in deterministic mode,
 //! means and variances in stochastic mode, and the invariants every run keeps.
 use std::path::Path;
-use wfcast::band::Band;
-use wfcast::baseline::{Baseline, BaselineRow};
-use wfcast::engine::{Engine, Mode, Recorder, Snapshot, StepFlows};
-use wfcast::model::Model;
-use wfcast::runner::{self, RunOptions, RunResult};
-use wfcast::scenario::Scenario;
-use wfcast::summary::{Layout, Level, Metric};
+use wfcast_core::band::Band;
+use wfcast_core::baseline::{Baseline, BaselineRow};
+use wfcast_core::engine::{Engine, Mode, Recorder, Snapshot, StepFlows};
+use wfcast_core::model::Model;
+use wfcast_core::runner::{self, RunOptions, RunResult};
+use wfcast_core::scenario::Scenario;
+use wfcast_core::summary::{Layout, Level, Metric};
 
 fn row(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
     BaselineRow {
@@ -374,7 +374,7 @@ fn parameter_uncertainty_is_one_draw_per_run_shared_by_every_cell() {
     let corr = correlation(&a, &b);
     assert!(corr > 0.99, "correlation {corr}");
     // And the spread across runs is the parameter's, far above the Binomial's.
-    let sd = wfcast::summary::Stats::of(&a).sd;
+    let sd = wfcast_core::summary::Stats::of(&a).sd;
     assert!((sd / 100_000.0 - 0.08).abs() < 0.015, "sd of leaver share {}", sd / 100_000.0);
 }
 
@@ -397,7 +397,7 @@ fn a_run_is_the_same_alone_in_a_shard_or_with_all_the_others() {
     let even: Vec<u64> = all.iter().copied().filter(|i| i % 2 == 0).collect();
     let a = runner::run_set(&model, &layout, 7, Mode::Stochastic, &odd, &|| {}).unwrap();
     let b = runner::run_set(&model, &layout, 7, Mode::Stochastic, &even, &|| {}).unwrap();
-    let merged = wfcast::summary::RunSet::merge(vec![a, b]).unwrap();
+    let merged = wfcast_core::summary::RunSet::merge(vec![a, b]).unwrap();
     assert_eq!(merged, whole);
     let alone = runner::run_set(&model, &layout, 7, Mode::Stochastic, &[5], &|| {}).unwrap();
     assert_eq!(alone.values.row(0), whole.values.row(5));

@@ -4,12 +4,11 @@
 use crate::common::{SUMMARY_HEADER, find, outputs, read_json, read_summary, small_scenario, wfcast, write};
 use std::fs;
 use std::path::Path;
-use wfcast::engine::Mode;
-use wfcast::model;
-use wfcast::runner::{self, RunOptions, RunResult};
-use wfcast::scenario::Scenario;
-use wfcast::summary::{Level, Metric};
-use wfcast::toolkit::{self, AggregateOptions};
+use wfcast_core::engine::Mode;
+use wfcast_core::runner::{self, RunOptions, RunResult};
+use wfcast_core::scenario::Scenario;
+use wfcast_core::summary::{Level, Metric};
+use wfcast_toolkit::{self as toolkit, AggregateOptions};
 
 /// Three organisations in two regions: in London, AAA is twice BBB cell by cell (so the
 /// region's cells behave exactly as the sum of its organisations'), CCC alone in North.
@@ -58,7 +57,7 @@ fn run(dir: &Path, name: &str, by_org: bool, mode: Mode, runs: u64, levels: &[Le
         if mode == Mode::Deterministic { linear_scenario_text(name, by_org) } else { scenario_text(name, by_org) };
     let path = write(dir, &format!("{name}.toml"), text);
     let scenario = Scenario::load(&path).unwrap();
-    let model = model::load(&scenario).unwrap();
+    let model = wfcast_io::scenario::compile(&scenario).unwrap();
     let opts = RunOptions { runs: Some(runs), mode, levels: levels.to_vec(), ..Default::default() };
     runner::run_scenario(&scenario, &model, String::new(), &opts, &|| {}).unwrap()
 }
@@ -201,7 +200,7 @@ fn the_national_baseline_of_aggregate_runs_by_organisation() {
     );
     let scenario = Scenario::load(&child).unwrap();
     assert_eq!(scenario.spec.by_organisation, Some(true));
-    let model = model::load(&scenario).unwrap();
+    let model = wfcast_io::scenario::compile(&scenario).unwrap();
     assert!(model.grid.organisations.len() > 1, "{} organisations", model.grid.organisations.len());
     let levels = vec![Level::Region, Level::Organisation];
     let opts = RunOptions { mode: Mode::Deterministic, levels, ..Default::default() };
@@ -216,7 +215,7 @@ fn the_national_baseline_of_aggregate_runs_by_organisation() {
     }
     // The same future without the breakdown has the same England demand at every date.
     let plain = Scenario::load(&out.with_file_name("national-steady.toml")).unwrap();
-    let pm = model::load(&plain).unwrap();
+    let pm = wfcast_io::scenario::compile(&plain).unwrap();
     let p = runner::run_scenario(&plain, &pm, String::new(), &opts_det(), &|| {}).unwrap();
     for d in 0..l.dates.len() {
         let a = r.stat(d, Level::Total, &Metric::DemandFte, 0).unwrap().mean;
@@ -236,18 +235,18 @@ fn by_organisation_errors_name_the_place() {
     let two = ORG_BASELINE.replace("CCC,Gamma Trust,North,Engineer,7", "AAA,Alpha Trust,North,Engineer,7");
     write(dir.path(), "staff.csv", &two);
     let path = write(dir.path(), "orgs.toml", scenario_text("orgs", true));
-    let err = model::load(&Scenario::load(&path).unwrap()).unwrap_err();
+    let err = wfcast_io::scenario::compile(&Scenario::load(&path).unwrap()).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     let message = err.to_string();
     for part in ["staff.csv", "line 16", "`AAA`", "`North`", "`London` on line 2", "one region per organisation"] {
         assert!(message.contains(part), "`{part}` missing from: {message}");
     }
     let plain = write(dir.path(), "plain.toml", scenario_text("plain", false));
-    model::load(&Scenario::load(&plain).unwrap()).unwrap();
+    wfcast_io::scenario::compile(&Scenario::load(&plain).unwrap()).unwrap();
 
     // No organisation column.
     write(dir.path(), "staff.csv", crate::common::SMALL_BASELINE);
-    let message = model::load(&Scenario::load(&path).unwrap()).unwrap_err().to_string();
+    let message = wfcast_io::scenario::compile(&Scenario::load(&path).unwrap()).unwrap_err().to_string();
     for part in ["staff.csv", "no organisation column", "by_organisation"] {
         assert!(message.contains(part), "`{part}` missing from: {message}");
     }

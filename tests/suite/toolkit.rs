@@ -6,11 +6,11 @@ use rust_xlsxwriter::Workbook;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use wfcast::engine::Mode;
-use wfcast::runner::{self, RunOptions};
-use wfcast::scenario::Scenario;
-use wfcast::summary::{Level, Metric};
-use wfcast::toolkit::{self, AggregateOptions, REGIONS, TemplateOptions, YEARS};
+use wfcast_core::engine::Mode;
+use wfcast_core::runner::{self, RunOptions};
+use wfcast_core::scenario::Scenario;
+use wfcast_core::summary::{Level, Metric};
+use wfcast_toolkit::{self as toolkit, AggregateOptions, REGIONS, TemplateOptions, YEARS};
 
 /// A small ESR-shaped extract: three organisations in two regions, with the columns and
 /// spellings of a real one.
@@ -376,7 +376,7 @@ fn the_shipped_submissions_read_and_aggregate() {
     assert_eq!(report.included.len(), files.len());
     for (fi, future) in report.futures.iter().enumerate() {
         let scenario = Scenario::load(&out.with_file_name(format!("national-{future}.toml"))).unwrap();
-        let model = wfcast::model::load(&scenario).unwrap();
+        let model = wfcast_io::scenario::compile(&scenario).unwrap();
         let opts = RunOptions { mode: Mode::Deterministic, levels: vec![Level::Total], ..Default::default() };
         let run = runner::run_scenario(&scenario, &model, String::new(), &opts, &|| {}).unwrap();
         let staff: f64 = subs.iter().flat_map(|s| &s.staff).map(|r| r.headcount).sum();

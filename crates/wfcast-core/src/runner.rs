@@ -53,6 +53,16 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
     }
 }
 
+/// A scenario read and compiled, ready to run.
+pub struct Prepared {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Compiled against its baseline.
+    pub model: Model,
+    /// SHA-256 of the baseline file.
+    pub baseline_sha256: String,
+}
+
 /// How to run a scenario: overrides of the scenario's own settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunOptions {

@@ -1,80 +1,16 @@
-//! ESR history: snapshots of staff in post at dates, and optional flow counts per period.
-//!
-//! A history is what `wfcast calibrate` learns rates from and what `wfcast backtest` scores
-//! forecasts against. Each snapshot is a [`Baseline`] (so the snapshot at a backtest's
-//! training date is the projection's baseline as it is). Flows, where the extract has them,
-//! are counts per period: a flow dated `2019-03` happened in the period that ends with the
-//! snapshot of `2019-03` and starts with the snapshot before it.
-use crate::band::Band;
-use crate::baseline::{self, BAND, Baseline, BaselineRow, HEADCOUNT_HELP, REGION, ROLE};
-use crate::error::{Error, Result};
-use crate::grid::unknown_name;
-use crate::scenario::Month;
+//! Reading an ESR history (snapshots at dates, and optional flow counts per period) from
+//! CSV or Parquet, and writing one back as CSV.
+use crate::baseline::{self, BAND, HEADCOUNT_HELP, REGION, ROLE};
 use crate::table::{Table, Wanted};
 use polars::prelude::{Column, DataFrame};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-/// What kind of flow a flow count is.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FlowKind {
-    /// Left the NHS, counted in the cell they left.
-    Leavers,
-    /// Joined the NHS, counted in the cell they joined.
-    Joiners,
-    /// Moved up one band, counted in the band they left.
-    Progressed,
-    /// Moved to another role (same band and region), counted in the cell they left.
-    Transfer {
-        /// The role they moved to.
-        to: String,
-    },
-}
-
-impl FlowKind {
-    /// The name written in the `flow` column: `leavers`, `joiners`, `progressed`, `transfer`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            FlowKind::Leavers => "leavers",
-            FlowKind::Joiners => "joiners",
-            FlowKind::Progressed => "progressed",
-            FlowKind::Transfer { .. } => "transfer",
-        }
-    }
-}
-
-/// The count of one flow in one cell over one period.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FlowRow {
-    /// The month that ends the period (a snapshot date other than the first).
-    pub date: Month,
-    /// Role (of the cell the flow is counted in).
-    pub role: String,
-    /// AfC band.
-    pub band: Band,
-    /// Region, or [`crate::baseline::DEFAULT_REGION`].
-    pub region: String,
-    /// What flowed.
-    pub kind: FlowKind,
-    /// How many people (a whole number, 0 or more), summed over the extract's rows.
-    pub count: f64,
-}
-
-/// Snapshots of staff in post at dates, with optional flow counts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct History {
-    /// The snapshots file.
-    pub path: PathBuf,
-    /// The flows file, where one was given.
-    pub flows_path: Option<PathBuf>,
-    /// Snapshot dates, ascending and distinct; at least two.
-    pub dates: Vec<Month>,
-    /// The snapshot at each date (same order as `dates`): one row per cell, as a baseline.
-    pub snapshots: Vec<Baseline>,
-    /// Flow counts sorted by date, role, band, region, kind; `None` when no flows file was
-    /// given (snapshots only: net change is all that can be known).
-    pub flows: Option<Vec<FlowRow>>,
-}
+use std::path::Path;
+use wfcast_core::band::Band;
+use wfcast_core::baseline::{Baseline, BaselineRow};
+use wfcast_core::error::{Error, Result};
+use wfcast_core::grid::unknown_name;
+use wfcast_core::history::{FlowKind, FlowRow, History};
+use wfcast_core::scenario::Month;
 
 /// The date column of both files.
 const DATE_COLUMN: Wanted = Wanted {
@@ -111,169 +47,153 @@ const FLOW_COLUMNS: [Wanted; 7] = [
 /// What a flow must be, for messages.
 const FLOW_HELP: &str = "expected leavers, joiners, progressed or transfer";
 
-impl History {
-    /// Reads a snapshots file and, optionally, a flows file (each CSV or Parquet, read as
-    /// [`Table::read`] reads them).
-    ///
-    /// The snapshots file has a baseline's columns (see [`Baseline::load`]) and a date
-    /// column (`date`, `snapshot`, `snapshot date`, `month`, `period`, `period end`, `census
-    /// date`, `effective date`) holding `YYYY-MM`, `YYYY-MM-DD` or `DD/MM/YYYY`, of which only
-    /// the month counts. The rows of each month make one snapshot, checked and summed as a
-    /// baseline; at least two months are needed.
-    ///
-    /// The flows file has columns date, role, band, optional region (present exactly when the
-    /// snapshots have one), `flow` (`flow`, `flow type`, `type`: leavers, joiners, progressed
-    /// or transfer, in several spellings, any case), optional `to_role` (`to role`, `to`,
-    /// `destination role`: the role moved to, on transfer rows only) and `count` (`count`,
-    /// `headcount`, `number`, `people`: a whole number, 0 or more). Dates must be snapshot
-    /// dates after the first, roles and regions those of the snapshots. Rows of the same
-    /// (date, role, band, region, flow) are summed.
-    pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
-        let wanted: Vec<Wanted> = baseline::COLUMNS.iter().copied().chain([DATE_COLUMN]).collect();
-        let table = Table::read(snapshots, &wanted, "(date, role, band[, region])")?;
-        let mut by_date: BTreeMap<Month, Vec<BaselineRow>> = BTreeMap::new();
-        for &row in table.rows() {
-            let date = read_date(&table, row, SNAPSHOT_DATE)?;
-            by_date.entry(date).or_default().push(baseline::read_row(&table, row)?);
+/// Reads a snapshots file and, optionally, a flows file (each CSV or Parquet, read as
+/// [`Table::read`] reads them).
+///
+/// The snapshots file has a baseline's columns (see [`Baseline::load`]) and a date
+/// column (`date`, `snapshot`, `snapshot date`, `month`, `period`, `period end`, `census
+/// date`, `effective date`) holding `YYYY-MM`, `YYYY-MM-DD` or `DD/MM/YYYY`, of which only
+/// the month counts. The rows of each month make one snapshot, checked and summed as a
+/// baseline; at least two months are needed.
+///
+/// The flows file has columns date, role, band, optional region (present exactly when the
+/// snapshots have one), `flow` (`flow`, `flow type`, `type`: leavers, joiners, progressed
+/// or transfer, in several spellings, any case), optional `to_role` (`to role`, `to`,
+/// `destination role`: the role moved to, on transfer rows only) and `count` (`count`,
+/// `headcount`, `number`, `people`: a whole number, 0 or more). Dates must be snapshot
+/// dates after the first, roles and regions those of the snapshots. Rows of the same
+/// (date, role, band, region, flow) are summed.
+pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
+    let wanted: Vec<Wanted> = baseline::COLUMNS.iter().copied().chain([DATE_COLUMN]).collect();
+    let table = Table::read(snapshots, &wanted, "(date, role, band[, region])")?;
+    let mut by_date: BTreeMap<Month, Vec<BaselineRow>> = BTreeMap::new();
+    for &row in table.rows() {
+        let date = read_date(&table, row, SNAPSHOT_DATE)?;
+        by_date.entry(date).or_default().push(baseline::read_row(&table, row)?);
+    }
+    if let [only] = by_date.keys().collect::<Vec<_>>()[..] {
+        return Err(Error::input(
+            snapshots,
+            "column date",
+            format!("every row is dated {only}; a history needs snapshots at two dates or more"),
+        ));
+    }
+    let (dates, snapshots_read) =
+        by_date.into_iter().map(|(date, rows)| (date, crate::baseline::from_table(&table, rows))).unzip();
+    let mut history = History {
+        path: snapshots.to_path_buf(),
+        flows_path: flows.map(Path::to_path_buf),
+        dates,
+        snapshots: snapshots_read,
+        flows: None,
+    };
+    if let Some(flows) = flows {
+        history.flows = Some(read_flows(&history, flows)?);
+    }
+    Ok(history)
+}
+
+/// Reads and checks a flows file against the snapshots.
+fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
+    let table = Table::read(path, &FLOW_COLUMNS, "(date, role, band[, region], flow)")?;
+    let has_region = history.snapshots[0].has_region;
+    if table.has(REGION) != has_region {
+        let message = if has_region {
+            format!(
+                "has no region column but the snapshots have one; expected a region column headed `{}`",
+                FLOW_COLUMNS[REGION].spellings.join("`, `")
+            )
+        } else {
+            "has a region column but the snapshots have none; remove it, or give the snapshots a region column".into()
+        };
+        return Err(Error::input(path, table.header(), message));
+    }
+    let names = |name: fn(&BaselineRow) -> &String| -> BTreeSet<String> {
+        history.snapshots.iter().flat_map(|s| s.rows.iter().map(|r| name(r).clone())).collect()
+    };
+    let (roles, regions) = (names(|r| &r.role), names(|r| &r.region));
+    let mut sums: BTreeMap<(Month, String, Band, String, FlowKind), f64> = BTreeMap::new();
+    for &row in table.rows() {
+        let (role, band, region) = baseline::read_cell(&table, row)?;
+        check_known(&table, row, ROLE, role, &roles)?;
+        if has_region {
+            check_known(&table, row, REGION, region, &regions)?;
         }
-        if let [only] = by_date.keys().collect::<Vec<_>>()[..] {
-            return Err(Error::input(
-                snapshots,
-                "column date",
-                format!("every row is dated {only}; a history needs snapshots at two dates or more"),
+        let date = read_date(&table, row, FLOW_DATE)?;
+        if !history.dates[1..].contains(&date) {
+            let text = table.text(row, FLOW_DATE).unwrap_or_default();
+            let allowed: Vec<String> = history.dates[1..].iter().map(Month::to_string).collect();
+            return Err(table.error(
+                row,
+                FLOW_DATE,
+                format!(
+                    "date `{text}` is not a snapshot date after the first; expected one of {} (a flow dated D counts the period that ends with the snapshot at D)",
+                    allowed.join(", ")
+                ),
             ));
         }
-        let (dates, snapshots_read) =
-            by_date.into_iter().map(|(date, rows)| (date, Baseline::from_table(&table, rows))).unzip();
-        let mut history = History {
-            path: snapshots.to_path_buf(),
-            flows_path: flows.map(Path::to_path_buf),
-            dates,
-            snapshots: snapshots_read,
-            flows: None,
-        };
-        if let Some(flows) = flows {
-            history.flows = Some(history.read_flows(flows)?);
-        }
-        Ok(history)
+        let kind = read_kind(&table, row, role, &roles)?;
+        let count = table.count(row, COUNT, HEADCOUNT_HELP)?;
+        *sums.entry((date, role.to_string(), band, region.to_string(), kind)).or_default() += count;
     }
+    Ok(sums
+        .into_iter()
+        .map(|((date, role, band, region, kind), count)| FlowRow { date, role, band, region, kind, count })
+        .collect())
+}
 
-    /// Reads and checks a flows file against the snapshots.
-    fn read_flows(&self, path: &Path) -> Result<Vec<FlowRow>> {
-        let table = Table::read(path, &FLOW_COLUMNS, "(date, role, band[, region], flow)")?;
-        let has_region = self.snapshots[0].has_region;
-        if table.has(REGION) != has_region {
-            let message = if has_region {
-                format!(
-                    "has no region column but the snapshots have one; expected a region column headed `{}`",
-                    FLOW_COLUMNS[REGION].spellings.join("`, `")
-                )
-            } else {
-                "has a region column but the snapshots have none; remove it, or give the snapshots a region column"
-                    .into()
-            };
-            return Err(Error::input(path, table.header(), message));
-        }
-        let names = |name: fn(&BaselineRow) -> &String| -> BTreeSet<String> {
-            self.snapshots.iter().flat_map(|s| s.rows.iter().map(|r| name(r).clone())).collect()
-        };
-        let (roles, regions) = (names(|r| &r.role), names(|r| &r.region));
-        let mut sums: BTreeMap<(Month, String, Band, String, FlowKind), f64> = BTreeMap::new();
-        for &row in table.rows() {
-            let (role, band, region) = baseline::read_cell(&table, row)?;
-            check_known(&table, row, ROLE, role, &roles)?;
+/// Writes the history as CSV in the format [`load`] reads, each file whole
+/// (written under a temporary name beside it, then renamed into place).
+///
+/// The snapshots file has the columns `date,role,band,region,headcount,fte,establishment_fte`:
+/// region only when the snapshots have regions, fte and establishment_fte only when they
+/// have those columns. The flows, when the history has them and `flows` is given, go to
+/// `flows` with the columns `date,role,band,region,flow,to_role,count` (region as for the
+/// snapshots). Dates are written `YYYY-MM`, bands by their labels, numbers in their
+/// shortest exact form (`12`, `9.5`); rows in date, role, band, region (and flow) order.
+pub fn write_csv(history: &History, snapshots: &Path, flows: Option<&Path>) -> Result<()> {
+    let has = |flag: fn(&Baseline) -> bool| history.snapshots.iter().any(flag);
+    let (has_region, has_fte, has_establishment) =
+        (has(|s| s.has_region), has(|s| s.has_fte), has(|s| s.has_establishment));
+    let mut out = CsvColumns::default();
+    for (date, snapshot) in history.dates.iter().zip(&history.snapshots) {
+        for r in &snapshot.rows {
+            out.push("date", Some(date.to_string()));
+            out.push("role", Some(r.role.clone()));
+            out.push("band", Some(r.band.to_string()));
             if has_region {
-                check_known(&table, row, REGION, region, &regions)?;
+                out.push("region", Some(r.region.clone()));
             }
-            let date = read_date(&table, row, FLOW_DATE)?;
-            if !self.dates[1..].contains(&date) {
-                let text = table.text(row, FLOW_DATE).unwrap_or_default();
-                let allowed: Vec<String> = self.dates[1..].iter().map(Month::to_string).collect();
-                return Err(table.error(
-                    row,
-                    FLOW_DATE,
-                    format!(
-                        "date `{text}` is not a snapshot date after the first; expected one of {} (a flow dated D counts the period that ends with the snapshot at D)",
-                        allowed.join(", ")
-                    ),
-                ));
+            out.push("headcount", Some(r.headcount.to_string()));
+            if has_fte {
+                out.push("fte", Some(r.fte.to_string()));
             }
-            let kind = read_kind(&table, row, role, &roles)?;
-            let count = table.count(row, COUNT, HEADCOUNT_HELP)?;
-            *sums.entry((date, role.to_string(), band, region.to_string(), kind)).or_default() += count;
+            if has_establishment {
+                out.push("establishment_fte", r.establishment_fte.map(|e| e.to_string()));
+            }
         }
-        Ok(sums
-            .into_iter()
-            .map(|((date, role, band, region, kind), count)| FlowRow { date, role, band, region, kind, count })
-            .collect())
     }
-
-    /// The history up to and including `last`: the snapshots and flows dated `last` or
-    /// before, or `None` when fewer than two snapshots are left.
-    pub fn until(&self, last: Month) -> Option<History> {
-        let n = self.dates.partition_point(|&d| d <= last);
-        (n >= 2).then(|| History {
-            path: self.path.clone(),
-            flows_path: self.flows_path.clone(),
-            dates: self.dates[..n].to_vec(),
-            snapshots: self.snapshots[..n].to_vec(),
-            flows: self.flows.as_ref().map(|f| f.iter().filter(|r| r.date <= last).cloned().collect()),
-        })
-    }
-
-    /// Writes the history as CSV in the format [`History::load`] reads, each file whole
-    /// (written under a temporary name beside it, then renamed into place).
-    ///
-    /// The snapshots file has the columns `date,role,band,region,headcount,fte,establishment_fte`:
-    /// region only when the snapshots have regions, fte and establishment_fte only when they
-    /// have those columns. The flows, when the history has them and `flows` is given, go to
-    /// `flows` with the columns `date,role,band,region,flow,to_role,count` (region as for the
-    /// snapshots). Dates are written `YYYY-MM`, bands by their labels, numbers in their
-    /// shortest exact form (`12`, `9.5`); rows in date, role, band, region (and flow) order.
-    pub fn write_csv(&self, snapshots: &Path, flows: Option<&Path>) -> Result<()> {
-        let has = |flag: fn(&Baseline) -> bool| self.snapshots.iter().any(flag);
-        let (has_region, has_fte, has_establishment) =
-            (has(|s| s.has_region), has(|s| s.has_fte), has(|s| s.has_establishment));
+    out.write(snapshots)?;
+    if let (Some(path), Some(rows)) = (flows, &history.flows) {
         let mut out = CsvColumns::default();
-        for (date, snapshot) in self.dates.iter().zip(&self.snapshots) {
-            for r in &snapshot.rows {
-                out.push("date", Some(date.to_string()));
-                out.push("role", Some(r.role.clone()));
-                out.push("band", Some(r.band.to_string()));
-                if has_region {
-                    out.push("region", Some(r.region.clone()));
-                }
-                out.push("headcount", Some(r.headcount.to_string()));
-                if has_fte {
-                    out.push("fte", Some(r.fte.to_string()));
-                }
-                if has_establishment {
-                    out.push("establishment_fte", r.establishment_fte.map(|e| e.to_string()));
-                }
+        for r in rows {
+            out.push("date", Some(r.date.to_string()));
+            out.push("role", Some(r.role.clone()));
+            out.push("band", Some(r.band.to_string()));
+            if has_region {
+                out.push("region", Some(r.region.clone()));
             }
+            out.push("flow", Some(r.kind.name().to_string()));
+            let to = match &r.kind {
+                FlowKind::Transfer { to } => Some(to.clone()),
+                _ => None,
+            };
+            out.push("to_role", to);
+            out.push("count", Some(r.count.to_string()));
         }
-        out.write(snapshots)?;
-        if let (Some(path), Some(rows)) = (flows, &self.flows) {
-            let mut out = CsvColumns::default();
-            for r in rows {
-                out.push("date", Some(r.date.to_string()));
-                out.push("role", Some(r.role.clone()));
-                out.push("band", Some(r.band.to_string()));
-                if has_region {
-                    out.push("region", Some(r.region.clone()));
-                }
-                out.push("flow", Some(r.kind.name().to_string()));
-                let to = match &r.kind {
-                    FlowKind::Transfer { to } => Some(to.clone()),
-                    _ => None,
-                };
-                out.push("to_role", to);
-                out.push("count", Some(r.count.to_string()));
-            }
-            out.write(path)?;
-        }
-        Ok(())
+        out.write(path)?;
     }
+    Ok(())
 }
 
 /// Columns of text built row by row (each row pushes the same columns in the same order),
@@ -401,6 +321,7 @@ mod tests {
     use super::*;
     use polars::prelude::{NamedFrom, ParquetWriter, Series};
     use std::fs;
+    use std::path::PathBuf;
 
     /// Two organisations per cell, three dates in three spellings, extra columns.
     const SNAPSHOTS: &str = "Org Code,Snapshot Date,Job Role,AfC Band,Region,Staff in Post,FTE\n\
@@ -431,7 +352,7 @@ mod tests {
             fs::write(&p, text).unwrap();
             p
         });
-        let result = History::load(&path, flows_path.as_deref());
+        let result = super::load(&path, flows_path.as_deref());
         (dir, result)
     }
 
@@ -507,7 +428,7 @@ mod tests {
         let history = result.unwrap();
         assert_eq!(history.flows, None);
         assert!(!history.snapshots[0].has_region && !history.snapshots[0].has_fte);
-        assert_eq!(history.snapshots[0].rows[0].region, baseline::DEFAULT_REGION);
+        assert_eq!(history.snapshots[0].rows[0].region, wfcast_core::baseline::DEFAULT_REGION);
         assert_eq!(history.snapshots[0].total_headcount(), 5.0);
     }
 
@@ -653,8 +574,8 @@ mod tests {
         ParquetWriter::new(fs::File::create(&parquet).unwrap()).finish(&mut frame).unwrap();
         let flows = dir.path().join("flows.csv");
         fs::write(&flows, FLOWS).unwrap();
-        let from_parquet = History::load(&parquet, Some(&flows)).unwrap();
-        let from_csv = History::load(&csv, Some(&flows)).unwrap();
+        let from_parquet = super::load(&parquet, Some(&flows)).unwrap();
+        let from_csv = super::load(&csv, Some(&flows)).unwrap();
         assert_eq!(without_paths(from_parquet), without_paths(from_csv));
 
         let columns = vec![
@@ -666,7 +587,7 @@ mod tests {
         let mut frame = DataFrame::new_infer_height(columns).unwrap();
         let bad = dir.path().join("bad.parquet");
         ParquetWriter::new(fs::File::create(&bad).unwrap()).finish(&mut frame).unwrap();
-        let message = History::load(&bad, None).unwrap_err().to_string();
+        let message = super::load(&bad, None).unwrap_err().to_string();
         assert_has(&message, &["bad.parquet", "row 2, column headcount", "`2.5`"]);
     }
 
@@ -695,7 +616,7 @@ mod tests {
         let (_in, result) = load(snapshots, Some(flows));
         let history = result.unwrap();
         let (s, f) = (dir.path().join("s.csv"), dir.path().join("f.csv"));
-        history.write_csv(&s, Some(&f)).unwrap();
+        write_csv(&history, &s, Some(&f)).unwrap();
         let written = fs::read_to_string(&s).unwrap();
         assert!(written.starts_with("date,role,band,region,headcount,fte,establishment_fte\n"), "{written}");
         assert!(written.contains("2019-03,B,5,North West,2,2,2\n"), "{written}");
@@ -709,14 +630,14 @@ mod tests {
         let names: Vec<String> =
             fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         assert_eq!(names.len(), 2, "temporary files left: {names:?}");
-        let back = History::load(&s, Some(&f)).unwrap();
+        let back = super::load(&s, Some(&f)).unwrap();
         assert_eq!(without_paths(back), without_paths(history));
 
         let text = "month,role,band,headcount\n2020-01,A,5,2\n2021-01,A,5,4\n";
         let (_in, result) = load(text, None);
         let history = result.unwrap();
-        history.write_csv(&s, None).unwrap();
+        write_csv(&history, &s, None).unwrap();
         assert_eq!(fs::read_to_string(&s).unwrap(), "date,role,band,headcount\n2020-01,A,5,2\n2021-01,A,5,4\n");
-        assert_eq!(without_paths(History::load(&s, None).unwrap()), without_paths(history));
+        assert_eq!(without_paths(super::load(&s, None).unwrap()), without_paths(history));
     }
 }

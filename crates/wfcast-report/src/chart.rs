@@ -22,12 +22,6 @@
 //! and its footer the wfcast version, the scenario file's hash and the seed, so a chart pasted
 //! into a report can be traced back to the run that made it. Deterministic results have all
 //! percentiles equal: their charts draw lines without bands.
-use crate::backtest::{Actual, BacktestResults, Method, Point, TOTAL};
-use crate::band::Band;
-use crate::error::{Error, Result};
-use crate::export::Exporter;
-use crate::results::{Comparison, ComparisonRow, Meta, Results, Row};
-use crate::scenario::Month;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::element::{BitMapElement, DashedPathElement};
@@ -35,6 +29,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
+use wfcast_core::backtest::{Actual, BacktestResults, Method, Point, TOTAL};
+use wfcast_core::band::Band;
+use wfcast_core::error::{Error, Result};
+use wfcast_core::results::{Comparison, ComparisonRow, Meta, Results, Row};
+use wfcast_core::scenario::Month;
+use wfcast_io::export::Exporter;
 
 /// Writes every chart of one scenario into `dir` (a `charts` folder), as PNG and SVG, and
 /// returns the files written.
@@ -128,7 +128,7 @@ pub struct Charts;
 impl Exporter for Charts {
     fn write(&self, results: &Results, dir: &Path) -> Result<()> {
         let charts = dir.join("charts");
-        std::fs::create_dir_all(&charts).map_err(|e| crate::Error::io(&charts, e))?;
+        std::fs::create_dir_all(&charts).map_err(|e| wfcast_core::Error::io(&charts, e))?;
         write_scenario_charts(results, &charts).map(|_| ())
     }
 }
@@ -185,8 +185,8 @@ fn fonts() {
     ONCE.call_once(|| {
         // The fonts are bundled and known to parse; were one refused, drawing would fail with
         // plotters' "font unavailable" error, reported by `save`.
-        let regular: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-        let bold: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+        let regular: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+        let bold: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, regular);
         let _ = plotters::style::register_font(FONT, FontStyle::Bold, bold);
     });
@@ -2018,8 +2018,8 @@ fn thousands(v: f64, decimals: usize) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::backtest::{ALL_ROLES, BacktestMeta, Score};
-    use crate::results::FileHash;
+    use wfcast_core::backtest::{ALL_ROLES, BacktestMeta, Score};
+    use wfcast_core::results::FileHash;
 
     /// The roles of [`synthetic_backtest`].
     pub(crate) const ROLES: [&str; 2] = ["Data & Analytics", "Software Engineering"];

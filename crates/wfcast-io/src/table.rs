@@ -5,13 +5,13 @@
 //! value can be quoted as written. Its accessors name the place of any cell for error
 //! messages: the file line (CSV, counting the header as line 1, and counting the lines inside
 //! quoted values) or row (Parquet), and the column.
-use crate::band::{BAND_HELP, Band};
-use crate::error::{Error, Result};
 use polars::prelude::{
     AnyValue, CsvReadOptions, DataFrame, DataType, ParquetReader, PolarsError, SerReader, StringChunked,
 };
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use wfcast_core::band::{BAND_HELP, Band};
+use wfcast_core::error::{Error, Result};
 
 const PARQUET_MAGIC: &[u8] = b"PAR1";
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -3,11 +3,11 @@
 //!
 //! All files of a scenario are written into a temporary folder beside the output folder and
 //! swapped in at the end, so a failed or interrupted run leaves the previous results whole.
-use crate::error::{Error, Result};
-use crate::results::Results;
 use polars::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
+use wfcast_core::error::{Error, Result};
+use wfcast_core::results::Results;
 
 /// Writes some of a scenario's output files into a folder.
 pub trait Exporter {
@@ -35,7 +35,7 @@ fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
 impl Exporter for SummaryCsv {
     fn write(&self, results: &Results, dir: &Path) -> Result<()> {
         let path = dir.join("summary.csv");
-        let mut df = results.frame()?;
+        let mut df = crate::results::frame(results)?;
         CsvWriter::new(create(&path)?).include_header(true).finish(&mut df).map_err(polars_err(&path))
     }
 }
@@ -43,7 +43,7 @@ impl Exporter for SummaryCsv {
 impl Exporter for SummaryParquet {
     fn write(&self, results: &Results, dir: &Path) -> Result<()> {
         let path = dir.join("summary.parquet");
-        let mut df = results.frame()?;
+        let mut df = crate::results::frame(results)?;
         ParquetWriter::new(create(&path)?).finish(&mut df).map(|_| ()).map_err(polars_err(&path))
     }
 }
@@ -67,15 +67,24 @@ impl Exporter for ScenarioToml {
     }
 }
 
-/// The exporters every run writes.
+/// The exporters of the data files every run writes (charts and workbooks are added by
+/// `wfcast-report`).
 pub fn default_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(SummaryCsv),
-        Box::new(SummaryParquet),
-        Box::new(MetaJson),
-        Box::new(ScenarioToml),
-        Box::new(crate::chart::Charts),
-    ]
+    vec![Box::new(SummaryCsv), Box::new(SummaryParquet), Box::new(MetaJson), Box::new(ScenarioToml)]
+}
+
+/// A name as a file name: lower-case letters and digits, other runs of characters as one `-`
+/// (`Data Science` -> `data-science`).
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 /// Writes `results` with `exporters` into `out/<scenario name>/`, replacing what was there

@@ -71,14 +71,6 @@
 //!
 //! `[[staff]]`, `[[demand]]` and `[[supply]]` tables are the same TOML and read the same.
 //! A year left out of `fte` is a blank year. Unknown keys are refused.
-use crate::band::{BAND_HELP, Band};
-use crate::baseline::FTE_ROUNDING_PER_HEAD;
-use crate::error::{Error, Result};
-use crate::export::write_files;
-use crate::grid::nearest;
-use crate::sampling::ParamSpec;
-use crate::scenario::{Names, RateSection, ScenarioFile, SupplyKind};
-use crate::table::{Table, Wanted, normalise_header};
 use calamine::{Data, Range, Reader, Xlsx};
 use polars::prelude::DataFrame;
 use rust_xlsxwriter::{
@@ -90,6 +82,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use wfcast_core::band::{BAND_HELP, Band};
+use wfcast_core::baseline::FTE_ROUNDING_PER_HEAD;
+use wfcast_core::error::{Error, Result};
+use wfcast_core::grid::nearest;
+use wfcast_core::sampling::ParamSpec;
+use wfcast_core::scenario::{Names, RateSection, ScenarioFile, SupplyKind};
+use wfcast_io::export::write_files;
+use wfcast_io::table::{Table, Wanted, normalise_header};
 
 /// The month of the staff in post every submission describes: 31 March 2025.
 pub const BASELINE_MONTH: &str = "2025-03";
@@ -2434,7 +2434,7 @@ pub fn aggregate(paths: &[PathBuf], options: &AggregateOptions, out: &Path) -> R
         names.iter().zip(columns).map(|(name, values)| polars::prelude::Column::new((*name).into(), values)).collect(),
     )
     .map_err(|e| Error::Run(format!("national baseline table: {e}")))?;
-    let csv = crate::export::csv_bytes(&dir.join(&csv_name), frame)?;
+    let csv = wfcast_io::export::csv_bytes(&dir.join(&csv_name), frame)?;
 
     let total_hc: f64 = base.values().map(|v| v[0]).sum();
     let total_est: f64 = base.values().map(|v| v[2]).sum();
@@ -3604,8 +3604,8 @@ mod tests {
         );
         // The scenarios compile against the baseline.
         for f in &report.written[1..] {
-            let scenario = crate::scenario::Scenario::load(f).unwrap();
-            crate::model::load(&scenario).unwrap();
+            let scenario = wfcast_core::scenario::Scenario::load(f).unwrap();
+            wfcast_io::scenario::compile(&scenario).unwrap();
         }
         // A scenario not written by aggregate is not replaced.
         fs::write(out.with_file_name("national-accelerated.toml"), "name = \"mine\"\n").unwrap();

@@ -12,18 +12,18 @@
 //! backtest`, its `meta.json` of kind `backtest`) gives a backtest report: how the forecast
 //! scored against the snapshots held out and against two naive benchmarks. Missing charts are reported as 'chart
 //! not available' in place; the report is still written.
-use crate::backtest::{self, ALL_ROLES, BacktestResults, Method};
-use crate::band::Band;
 use crate::chart::{self, FAMILIES_CHART, GAP_BY_REGION_CHART, slug};
-use crate::error::{Error, Result};
-use crate::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
-use crate::results::{Comparison, ComparisonRow, Meta, Results, Row};
-use crate::sampling::ParamSpec;
-use crate::scenario::{Names, ScenarioFile, SupplyKind, Target, sha256_hex};
-use crate::summary::Level;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use wfcast_core::backtest::{self, ALL_ROLES, BacktestResults, Method};
+use wfcast_core::band::Band;
+use wfcast_core::error::{Error, Result};
+use wfcast_core::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
+use wfcast_core::results::{Comparison, ComparisonRow, Meta, Results, Row};
+use wfcast_core::sampling::ParamSpec;
+use wfcast_core::scenario::{Names, ScenarioFile, SupplyKind, Target, sha256_hex};
+use wfcast_core::summary::Level;
 
 /// The report's stylesheet, embedded in a `<style>` element.
 const CSS: &str = include_str!("report/report.css");
@@ -56,14 +56,14 @@ macro_rules! w {
 /// reader never sees half a report.
 pub fn write_report(dir: &Path) -> Result<PathBuf> {
     let html = if dir.join("comparison.json").is_file() {
-        let comparison = Comparison::load(dir)?;
+        let comparison = wfcast_io::comparison::load(dir)?;
         comparison_html(&comparison, dir)
-    } else if backtest::is_backtest(dir) {
-        let results = BacktestResults::load(dir)?;
+    } else if wfcast_io::backtest::is_backtest(dir) {
+        let results = wfcast_io::backtest::load(dir)?;
         let note = draw_missing_backtest_charts(&results, dir);
         backtest_page(&results, dir, note.as_deref())
     } else if dir.join("meta.json").is_file() {
-        let results = Results::load(dir)?;
+        let results = wfcast_io::results::load(dir)?;
         scenario_html(&results, dir)
     } else {
         let why = if dir.is_dir() {
@@ -75,7 +75,7 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
         return Err(Error::input(dir, "", why));
     };
     let path = dir.join("report.html");
-    crate::export::write_file(&path, html.as_bytes())?;
+    wfcast_io::export::write_file(&path, html.as_bytes())?;
     Ok(path)
 }
 
@@ -1844,7 +1844,8 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
         .scenarios
         .iter()
         .map(|m| {
-            let loaded = scenario_subdir(dir, &m.scenario).and_then(|d| Results::load(&d).ok().map(|r| (r, d)));
+            let loaded =
+                scenario_subdir(dir, &m.scenario).and_then(|d| wfcast_io::results::load(&d).ok().map(|r| (r, d)));
             (m.clone(), loaded)
         })
         .collect();
@@ -2156,7 +2157,7 @@ fn draw_missing_backtest_charts(results: &BacktestResults, dir: &Path) -> Option
     if charts.exists() {
         return None;
     }
-    Some(match crate::export::write_folder(&charts, None, |tmp| chart::write_backtest_charts(results, tmp)) {
+    Some(match wfcast_io::export::write_folder(&charts, None, |tmp| chart::write_backtest_charts(results, tmp)) {
         Ok(_) => "The folder had no <code>charts</code>: this report drew them.".to_string(),
         Err(e) => {
             format!("The folder had no <code>charts</code>, and they could not be drawn: {}.", esc(&e.to_string()))
@@ -2692,7 +2693,7 @@ mod tests {
 
     #[test]
     fn the_shipped_seed_hash_is_current() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/esr_informatics_2025.csv");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds/esr_informatics_2025.csv");
         if let Ok(bytes) = std::fs::read(&path) {
             assert_eq!(sha256_hex(&bytes), SHIPPED_SEED_SHA256, "update SHIPPED_SEED_SHA256 for {}", path.display());
         }
@@ -2740,9 +2741,10 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let results = crate::chart::tests::synthetic_backtest();
-        for (file, mut df) in
-            [("backtest.csv", results.frame().unwrap()), ("scores.csv", results.scores_frame().unwrap())]
-        {
+        for (file, mut df) in [
+            ("backtest.csv", wfcast_io::backtest::frame(&results).unwrap()),
+            ("scores.csv", wfcast_io::backtest::scores_frame(&results).unwrap()),
+        ] {
             let f = std::fs::File::create(dir.join(file)).unwrap();
             CsvWriter::new(f).include_header(true).finish(&mut df).unwrap();
         }
@@ -2769,7 +2771,7 @@ mod tests {
         // The scores table: every series and method, with coverage against the nominal.
         let table = &html[html.find("<table class=\"scores\">").unwrap()..];
         let table = &table[..table.find("</table>").unwrap()];
-        for series in [crate::backtest::TOTAL, "Data &amp; Analytics", "Software Engineering", ALL_ROLES] {
+        for series in [wfcast_core::backtest::TOTAL, "Data &amp; Analytics", "Software Engineering", ALL_ROLES] {
             assert!(table.contains(&format!("rowspan=\"3\">{series}</th>")), "{series}: {table}");
         }
         for m in Method::ALL {
@@ -2830,7 +2832,7 @@ mod tests {
             s.mape = 9.0;
         }
         let v = BacktestView::new(&results);
-        assert!(verdict(&v, crate::backtest::TOTAL, "On the total").contains("beat neither benchmark"));
+        assert!(verdict(&v, wfcast_core::backtest::TOTAL, "On the total").contains("beat neither benchmark"));
         let html = backtest_html(&results, Path::new("/nonexistent"));
         assert!(html.contains("it beat both benchmarks on 0 of 2 roles."), "{html}");
     }

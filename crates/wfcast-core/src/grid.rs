@@ -132,7 +132,7 @@ pub const UNMAPPED: &str = "Unmapped";
 /// The role families shipped with wfcast (`seeds/ddat_families.csv`): an illustrative mapping,
 /// made by the project, of NHS informatics roles onto the eight families of the GDS DDaT
 /// Capability Framework, plus `Other (not DDaT)` for roles outside it (see `seeds/README.md`).
-pub const DEFAULT_FAMILIES_CSV: &str = include_str!("../seeds/ddat_families.csv");
+pub const DEFAULT_FAMILIES_CSV: &str = include_str!("../../../seeds/ddat_families.csv");
 
 /// Where the shipped mapping lives in the source tree, for messages and reports.
 pub const DEFAULT_FAMILIES_FILE: &str = "seeds/ddat_families.csv";
@@ -377,8 +377,9 @@ mod tests {
     #[test]
     fn the_shipped_families_map_every_seed_role_onto_known_families() {
         let f = Families::builtin();
-        let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/esr_informatics_2025.csv"))
-            .expect("the shipped seed");
+        let seed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/esr_informatics_2025.csv"))
+                .expect("the shipped seed");
         let mut roles: Vec<String> = seed.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
         roles.sort();
         roles.dedup();

@@ -879,17 +879,3 @@ fn fte_per_head(grid: &Grid, h0: &[f64], fte: &[f64]) -> Vec<f64> {
         })
         .collect()
 }
-
-/// Reads the baseline and pay table a scenario names, and compiles it.
-pub fn load(scenario: &Scenario) -> Result<Model> {
-    let baseline = if scenario.spec.by_organisation.unwrap_or(false) {
-        Baseline::load_by_organisation(&scenario.baseline)?
-    } else {
-        Baseline::load(&scenario.baseline)?
-    };
-    let pay = match scenario.spec.cost.as_ref().and_then(|c| c.pay.as_deref()) {
-        Some(p) => Some(PayTable::load(p)?),
-        None => None,
-    };
-    Model::compile(scenario, &baseline, pay.as_ref())
-}

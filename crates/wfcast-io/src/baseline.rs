@@ -1,212 +1,59 @@
 //! Reading a baseline of staff in post (CSV or Parquet ESR extract) into clean cell totals.
 //!
 //! An ESR extract carries many more columns than the model needs and one row per
-//! organisation (or even per assignment). [`Baseline::load`] finds the columns it needs by
+//! organisation (or even per assignment). [`load`] finds the columns it needs by
 //! name, in any of their usual spellings, checks every value it reads, and sums the rows
 //! of each (role, band, region) cell. Any bad value is reported with the file, the line
 //! (CSV, counting the header as line 1) or row (Parquet), the column and the text found.
-use crate::band::Band;
-use crate::error::Result;
 use crate::table::{Table, Wanted};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use wfcast_core::band::Band;
+use wfcast_core::baseline::{
+    Baseline, BaselineOrganisation, BaselineRow, ByOrganisation, DEFAULT_REGION, FTE_ROUNDING_PER_HEAD,
+};
+use wfcast_core::error::Result;
 
-/// The region every row belongs to when the baseline has no region column.
-pub const DEFAULT_REGION: &str = "England";
-
-/// FTE may exceed headcount by this much per head (rounding in the extract) before it is
-/// refused.
-pub const FTE_ROUNDING_PER_HEAD: f64 = 0.01;
-
-/// Staff in post of one (role, band, region), summed over the extract's rows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BaselineRow {
-    /// Role name as written in the extract (trimmed).
-    pub role: String,
-    /// AfC band.
-    pub band: Band,
-    /// Region, or [`DEFAULT_REGION`].
-    pub region: String,
-    /// Headcount (a whole number).
-    pub headcount: f64,
-    /// FTE (equal to headcount where the extract has no FTE column).
-    pub fte: f64,
-    /// Funded establishment in FTE, where the extract has that column.
-    pub establishment_fte: Option<f64>,
+/// Reads a CSV or Parquet extract.
+///
+/// Parquet is chosen by the extension `.parquet` or `.pq` (or the Parquet magic bytes);
+/// anything else must be UTF-8 CSV text with a header row (a byte-order mark and
+/// Windows line endings are fine; a tab, semicolon or pipe separator is recognised
+/// from the header line; blank lines before the header are skipped). The columns are
+/// found by name, ignoring case, spaces, underscores and hyphens: role (`role`,
+/// `job role`, `specialism`), band (`band`, `afc band`, `pay band`), optional region
+/// (`region`, `nhse region`, `region name`), headcount (`headcount`, `head count`,
+/// `staff in post`), optional FTE (`fte`, `wte`) and optional establishment
+/// (`establishment_fte`, `establishment`). Other columns are ignored, and so are rows
+/// that are blank in every column. Rows of the same cell are summed.
+pub fn load(path: &Path) -> Result<Baseline> {
+    read(path, false)
 }
 
-/// A baseline: one row per (role, band, region), sorted by role, band, region.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Baseline {
-    /// The file it was read from.
-    pub path: PathBuf,
-    /// The cell totals.
-    pub rows: Vec<BaselineRow>,
-    /// Whether the extract had a region column.
-    pub has_region: bool,
-    /// Whether the extract had an FTE column.
-    pub has_fte: bool,
-    /// Whether the extract had an `establishment_fte` column.
-    pub has_establishment: bool,
-    /// The staff in post by organisation, when read by [`Baseline::load_by_organisation`] from
-    /// an extract with an organisation column (for scenarios with `by_organisation = true`).
-    pub organisations: Option<ByOrganisation>,
+/// Reads a CSV or Parquet extract as [`load`] does and, when it has an
+/// organisation column (`org code`, `organisation code`, `org_code`, `organisation`, ...;
+/// names from `org name` or `organisation name` where present), keeps the staff in post by
+/// organisation too, in [`Baseline::organisations`].
+pub fn load_by_organisation(path: &Path) -> Result<Baseline> {
+    read(path, true)
 }
 
-/// An organisation of a baseline.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BaselineOrganisation {
-    /// Organisation code.
-    pub code: String,
-    /// Organisation name (the code when the extract has no name column).
-    pub name: String,
-    /// Its region ([`DEFAULT_REGION`] when the extract has no region column).
-    pub region: String,
+fn read(path: &Path, by_organisation: bool) -> Result<Baseline> {
+    let wanted: &[Wanted] = if by_organisation { &LOAD_COLUMNS } else { &COLUMNS };
+    let table = Table::read(path, wanted, ROW)?;
+    let rows: Vec<BaselineRow> = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
+    let organisations = (by_organisation && table.has(ORG_CODE)).then(|| by_organisation_rows(&table, &rows));
+    Ok(Baseline { organisations, ..from_table(&table, rows) })
 }
 
-/// A baseline broken down by organisation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ByOrganisation {
-    /// The organisations, sorted by code.
-    pub organisations: Vec<BaselineOrganisation>,
-    /// One row per (role, band, organisation), sorted so; the `region` field holds the
-    /// organisation's code.
-    pub rows: Vec<BaselineRow>,
-    /// The first problem with the organisation column (a blank code, or an organisation with
-    /// rows in two regions), as (place, message): an input error only when the breakdown is used.
-    pub problem: Option<(String, String)>,
-}
-
-impl Baseline {
-    /// Reads a CSV or Parquet extract.
-    ///
-    /// Parquet is chosen by the extension `.parquet` or `.pq` (or the Parquet magic bytes);
-    /// anything else must be UTF-8 CSV text with a header row (a byte-order mark and
-    /// Windows line endings are fine; a tab, semicolon or pipe separator is recognised
-    /// from the header line; blank lines before the header are skipped). The columns are
-    /// found by name, ignoring case, spaces, underscores and hyphens: role (`role`,
-    /// `job role`, `specialism`), band (`band`, `afc band`, `pay band`), optional region
-    /// (`region`, `nhse region`, `region name`), headcount (`headcount`, `head count`,
-    /// `staff in post`), optional FTE (`fte`, `wte`) and optional establishment
-    /// (`establishment_fte`, `establishment`). Other columns are ignored, and so are rows
-    /// that are blank in every column. Rows of the same cell are summed.
-    pub fn load(path: &Path) -> Result<Baseline> {
-        Baseline::read(path, false)
-    }
-
-    /// Reads a CSV or Parquet extract as [`Baseline::load`] does and, when it has an
-    /// organisation column (`org code`, `organisation code`, `org_code`, `organisation`, ...;
-    /// names from `org name` or `organisation name` where present), keeps the staff in post by
-    /// organisation too, in [`Baseline::organisations`].
-    pub fn load_by_organisation(path: &Path) -> Result<Baseline> {
-        Baseline::read(path, true)
-    }
-
-    fn read(path: &Path, by_organisation: bool) -> Result<Baseline> {
-        let wanted: &[Wanted] = if by_organisation { &LOAD_COLUMNS } else { &COLUMNS };
-        let table = Table::read(path, wanted, ROW)?;
-        let rows: Vec<BaselineRow> = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
-        let organisations = (by_organisation && table.has(ORG_CODE)).then(|| by_organisation_rows(&table, &rows));
-        Ok(Baseline { organisations, ..Baseline::from_table(&table, rows) })
-    }
-
-    /// Builds a baseline from rows read from `table` (whose first columns are [`COLUMNS`]),
-    /// summing rows of the same cell: the path and which columns it had come from the table.
-    pub(crate) fn from_table(table: &Table, rows: Vec<BaselineRow>) -> Baseline {
-        Baseline {
-            has_region: table.has(REGION),
-            has_fte: table.has(FTE),
-            has_establishment: table.has(ESTABLISHMENT),
-            ..Baseline::from_rows(table.path(), rows)
-        }
-    }
-
-    /// Builds a baseline from rows already in memory (summing rows of the same cell).
-    ///
-    /// The rows come out sorted by role, band, region, as from [`Baseline::load`].
-    /// `has_region` and `has_fte` are set (change them afterwards if the rows were made
-    /// up without those columns); `has_establishment` is set when any row carries an
-    /// establishment.
-    pub fn from_rows(path: impl Into<PathBuf>, rows: Vec<BaselineRow>) -> Baseline {
-        let has_establishment = rows.iter().any(|r| r.establishment_fte.is_some());
-        let mut cells: BTreeMap<(String, Band, String), Totals> = BTreeMap::new();
-        for row in rows {
-            cells.entry((row.role, row.band, row.region)).or_default().add(
-                row.headcount,
-                row.fte,
-                row.establishment_fte,
-            );
-        }
-        let rows = cells.into_iter().map(|((role, band, region), t)| t.into_row(role, band, region)).collect();
-        Baseline { path: path.into(), has_region: true, has_fte: true, has_establishment, rows, organisations: None }
-    }
-
-    /// Total headcount over every cell.
-    pub fn total_headcount(&self) -> f64 {
-        self.rows.iter().map(|r| r.headcount).sum()
-    }
-
-    /// Total FTE over every cell.
-    pub fn total_fte(&self) -> f64 {
-        self.rows.iter().map(|r| r.fte).sum()
-    }
-
-    /// Total funded establishment in FTE, or `None` when the baseline has none.
-    pub fn total_establishment_fte(&self) -> Option<f64> {
-        self.has_establishment.then(|| self.rows.iter().filter_map(|r| r.establishment_fte).sum())
-    }
-
-    /// The distinct roles, in sorted order.
-    pub fn roles(&self) -> Vec<&str> {
-        let mut roles: Vec<&str> = self.rows.iter().map(|r| r.role.as_str()).collect();
-        roles.sort_unstable();
-        roles.dedup();
-        roles
-    }
-
-    /// The distinct regions, in sorted order.
-    pub fn regions(&self) -> Vec<&str> {
-        let mut regions: Vec<&str> = self.rows.iter().map(|r| r.region.as_str()).collect();
-        regions.sort_unstable();
-        regions.dedup();
-        regions
-    }
-
-    /// The row of one cell, if the baseline has it.
-    pub fn get(&self, role: &str, band: Band, region: &str) -> Option<&BaselineRow> {
-        self.rows
-            .binary_search_by(|r| (r.role.as_str(), r.band, r.region.as_str()).cmp(&(role, band, region)))
-            .ok()
-            .map(|i| &self.rows[i])
-    }
-}
-
-/// The sums of one cell.
-#[derive(Default)]
-struct Totals {
-    headcount: f64,
-    fte: f64,
-    establishment_fte: Option<f64>,
-}
-
-impl Totals {
-    fn add(&mut self, headcount: f64, fte: f64, establishment_fte: Option<f64>) {
-        self.headcount += headcount;
-        self.fte += fte;
-        if let Some(e) = establishment_fte {
-            *self.establishment_fte.get_or_insert(0.0) += e;
-        }
-    }
-
-    fn into_row(self, role: String, band: Band, region: String) -> BaselineRow {
-        BaselineRow {
-            role,
-            band,
-            region,
-            headcount: self.headcount,
-            fte: self.fte,
-            establishment_fte: self.establishment_fte,
-        }
+/// Builds a baseline from rows read from `table` (whose first columns are [`COLUMNS`]),
+/// summing rows of the same cell: the path and which columns it had come from the table.
+pub(crate) fn from_table(table: &Table, rows: Vec<BaselineRow>) -> Baseline {
+    Baseline {
+        has_region: table.has(REGION),
+        has_fte: table.has(FTE),
+        has_establishment: table.has(ESTABLISHMENT),
+        ..Baseline::from_rows(table.path(), rows)
     }
 }
 
@@ -358,17 +205,17 @@ pub(crate) fn read_row(table: &Table, row: usize) -> Result<BaselineRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::band::BAND_HELP;
-    use crate::error::Error;
     use polars::prelude::{DataFrame, NamedFrom, ParquetWriter, Series};
     use std::fs;
+    use wfcast_core::band::BAND_HELP;
+    use wfcast_core::error::Error;
 
     /// Writes `bytes` to `name` in a fresh temporary folder and loads it.
     fn load_bytes(name: &str, bytes: &[u8]) -> (tempfile::TempDir, Result<Baseline>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         fs::write(&path, bytes).unwrap();
-        let result = Baseline::load(&path);
+        let result = load(&path);
         (dir, result)
     }
 
@@ -488,8 +335,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("esr.csv");
         fs::write(&path, ESR).unwrap();
-        assert_eq!(Baseline::load(&path).unwrap().organisations, None);
-        let b = Baseline::load_by_organisation(&path).unwrap();
+        assert_eq!(load(&path).unwrap().organisations, None);
+        let b = load_by_organisation(&path).unwrap();
         assert_rows(&b.rows, &esr_expected());
         let orgs = b.organisations.unwrap();
         assert_eq!(orgs.problem, None);
@@ -503,13 +350,13 @@ mod tests {
         // Without names, the code is the name; a blank code or a second region is a problem.
         fs::write(&path, "org_code,role,band,region,headcount\nA1,X,5,London,1\n,X,5,London,2\nA1,X,6,North,1\n")
             .unwrap();
-        let orgs = Baseline::load_by_organisation(&path).unwrap().organisations.unwrap();
+        let orgs = load_by_organisation(&path).unwrap().organisations.unwrap();
         assert_eq!(orgs.organisations[0].name, "A1");
         let (at, message) = orgs.problem.unwrap();
         assert_eq!(at, "line 3, column org_code");
         assert!(message.contains("blank"), "{message}");
         fs::write(&path, "organisation,role,band,region,headcount\nA1,X,5,London,1\nA1,X,6,North,1\n").unwrap();
-        let (at, message) = Baseline::load_by_organisation(&path).unwrap().organisations.unwrap().problem.unwrap();
+        let (at, message) = load_by_organisation(&path).unwrap().organisations.unwrap().problem.unwrap();
         assert_eq!(at, "line 3, column region");
         assert!(message.contains("`A1` is in region `North` here but in `London` on line 2"), "{message}");
     }
@@ -571,14 +418,14 @@ mod tests {
         for name in ["esr.parquet", "esr.PQ", "esr_parquet_bytes.bin"] {
             let path = dir.path().join(name);
             ParquetWriter::new(fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
-            let from_parquet = Baseline::load(&path).unwrap();
+            let from_parquet = load(&path).unwrap();
             assert!(from_parquet.has_region && from_parquet.has_fte && from_parquet.has_establishment);
             assert_rows(&from_parquet.rows, &esr_expected());
         }
         let csv = dir.path().join("esr.csv");
         fs::write(&csv, ESR).unwrap();
-        let from_csv = Baseline::load(&csv).unwrap();
-        let from_parquet = Baseline::load(&dir.path().join("esr.parquet")).unwrap();
+        let from_csv = load(&csv).unwrap();
+        let from_parquet = load(&dir.path().join("esr.parquet")).unwrap();
         assert_rows(&from_parquet.rows, &from_csv.rows);
     }
 
@@ -593,7 +440,7 @@ mod tests {
         ];
         let mut frame = DataFrame::new_infer_height(columns).unwrap();
         ParquetWriter::new(fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
-        let message = Baseline::load(&path).unwrap_err().to_string();
+        let message = load(&path).unwrap_err().to_string();
         assert_has(&message, &["bad.parquet", "row 2, column headcount", "2.5", "whole number"]);
 
         let path = dir.path().join("nulls.parquet");
@@ -604,12 +451,12 @@ mod tests {
         ];
         let mut frame = DataFrame::new_infer_height(columns).unwrap();
         ParquetWriter::new(fs::File::create(&path).unwrap()).finish(&mut frame).unwrap();
-        let message = Baseline::load(&path).unwrap_err().to_string();
+        let message = load(&path).unwrap_err().to_string();
         assert_has(&message, &["nulls.parquet", "row 2, column role", "blank"]);
 
         let path = dir.path().join("garbage.parquet");
         fs::write(&path, b"role,band,headcount\nA,5,1\n").unwrap();
-        let message = Baseline::load(&path).unwrap_err().to_string();
+        let message = load(&path).unwrap_err().to_string();
         assert_has(&message, &["garbage.parquet", "could not be read as Parquet"]);
     }
 
@@ -770,7 +617,7 @@ mod tests {
     fn missing_file_is_an_io_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nowhere.csv");
-        let err = Baseline::load(&path).unwrap_err();
+        let err = load(&path).unwrap_err();
         assert!(matches!(err, Error::Io { .. }), "{err:?}");
         assert!(err.to_string().contains("nowhere.csv"));
         assert_eq!(err.exit_code(), 1);

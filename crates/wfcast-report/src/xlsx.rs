@@ -12,15 +12,16 @@
 //! filtered, summed and charted; missing values are empty cells. Sheet names are made valid
 //! Excel names (at most 31 characters, none of `[]:*?/\`, distinct).
 use crate::chart::{financial_year_label, month_label, slug};
-use crate::compare::{COMPARISON_COLUMNS, SeriesKey};
-use crate::error::{Error, Result};
-use crate::export::{self, Exporter};
 use crate::format;
-use crate::results::{Comparison, FileHash, Meta, Results, Row};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Image, Workbook, Worksheet, XlsxError,
 };
 use std::path::{Path, PathBuf};
+use wfcast_core::compare::SeriesKey;
+use wfcast_core::error::{Error, Result};
+use wfcast_core::results::{Comparison, FileHash, Meta, Results, Row};
+use wfcast_io::comparison::COMPARISON_COLUMNS;
+use wfcast_io::export::{self, Exporter};
 
 /// The file name of a run's workbook.
 pub const RESULTS_XLSX: &str = "results.xlsx";
@@ -49,7 +50,7 @@ pub fn write_results_workbook(results: &Results, dir: &Path) -> Result<PathBuf> 
 }
 
 /// Writes `comparison.xlsx` into the comparison folder `dir` (whole or not at all: it may be
-/// the folder [`crate::compare::write_comparison`] returned), embedding the PNGs of
+/// the folder [`wfcast_core::compare::write_comparison`] returned), embedding the PNGs of
 /// `dir/charts/` if there are any, and returns its path.
 pub fn write_comparison_workbook(comparison: &Comparison, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(COMPARISON_XLSX);
@@ -765,14 +766,14 @@ fn sheet_name(wanted: &str, taken: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::band::Band;
-    use crate::baseline::{Baseline, BaselineRow};
-    use crate::commands::Prepared;
-    use crate::compare::run_comparison;
-    use crate::model::Model;
-    use crate::runner::{RunOptions, run_scenario};
-    use crate::scenario::Scenario;
     use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+    use wfcast_core::band::Band;
+    use wfcast_core::baseline::{Baseline, BaselineRow};
+    use wfcast_core::compare::run_comparison;
+    use wfcast_core::model::Model;
+    use wfcast_core::runner::Prepared;
+    use wfcast_core::runner::{RunOptions, run_scenario};
+    use wfcast_core::scenario::Scenario;
 
     fn row(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
         BaselineRow {
@@ -1007,7 +1008,7 @@ growth = { mean = 0.03, sd = 0.01 }
         let (runs, comparison) = run_comparison(&prepared, &options(), &|| {}).unwrap();
         let own: Vec<Results> = runs.iter().map(Results::of).collect();
         let out = tempfile::tempdir().unwrap();
-        let dest = crate::compare::write_comparison(&comparison, &own, out.path()).unwrap();
+        let dest = crate::folder::write_comparison(&comparison, &own, out.path()).unwrap();
         let path = write_comparison_workbook(&comparison, &dest).unwrap();
         assert_eq!(path, dest.join(COMPARISON_XLSX));
         assert_eq!(open(&path).sheet_names(), ["Headline", "Comparison", "Charts", "About"]);

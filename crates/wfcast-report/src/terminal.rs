@@ -1,0 +1,182 @@
+//! Tables printed on the terminal: a run's headline, a comparison, a backtest's scores.
+use crate::format::{self, grouped};
+use wfcast_core::backtest::{ALL_ROLES, BacktestResults, Method, TOTAL};
+use wfcast_core::compare::SeriesKey;
+use wfcast_core::engine::Mode;
+use wfcast_core::results::Comparison;
+use wfcast_core::runner::RunResult;
+use wfcast_core::summary::{Level, Metric};
+
+/// The England totals of supply, demand and gap at each reporting date, with 90% intervals.
+pub fn headline_table(result: &RunResult) -> String {
+    let deterministic = result.mode == Mode::Deterministic;
+    let mut out = format!(
+        "{} ({}, {} run{}, seed {})\n",
+        result.scenario.title,
+        if deterministic { "deterministic" } else { "stochastic" },
+        result.runs.runs.len(),
+        if result.runs.runs.len() == 1 { "" } else { "s" },
+        result.seed
+    );
+    let head = if deterministic {
+        format!("{:<8} {:>10} {:>10} {:>10}\n", "date", "supply FTE", "demand FTE", "gap FTE")
+    } else {
+        format!(
+            "{:<8} {:>26} {:>26} {:>26} {:>11}\n",
+            "date", "supply FTE (90% interval)", "demand FTE (90% interval)", "gap FTE (90% interval)", "P(shortfall)"
+        )
+    };
+    out.push_str(&head);
+    let cell = |date: usize, metric: Metric| -> String {
+        match result.stat(date, Level::Total, &metric, 0) {
+            None => "-".into(),
+            Some(s) if deterministic => grouped(s.mean, 0),
+            Some(s) => format!("{} ({} to {})", grouped(s.p[2], 0), grouped(s.p[0], 0), grouped(s.p[4], 0)),
+        }
+    };
+    for (i, d) in result.layout.dates.iter().enumerate() {
+        let (sup, dem, gap) = (cell(i, Metric::Fte), cell(i, Metric::DemandFte), cell(i, Metric::GapFte));
+        if deterministic {
+            out.push_str(&format!("{:<8} {sup:>10} {dem:>10} {gap:>10}\n", d.to_string()));
+        } else {
+            let p = result.stat(i, Level::Total, &Metric::GapFte, 0).map(|s| s.above_zero).unwrap_or(f64::NAN);
+            out.push_str(&format!(
+                "{:<8} {sup:>26} {dem:>26} {gap:>26} {:>11}\n",
+                d.to_string(),
+                format!("{:.0}%", p * 100.0)
+            ));
+        }
+    }
+    out
+}
+
+/// A Markdown table of the last reporting date's England figures, scenario by scenario.
+pub fn comparison_table(comparison: &Comparison) -> String {
+    let Some(date) = comparison.last_date() else { return String::new() };
+    let Some(reference) = comparison.scenarios.first() else { return String::new() };
+    let deterministic = reference.mode == "deterministic";
+    let runs = reference.runs;
+    let mut out = if deterministic {
+        format!("### England at {date}: deterministic (1 run, parameters at their means)\n\n")
+    } else {
+        format!(
+            "### England at {date}: {runs} run{} per scenario, seed {}, common random numbers; median (5th to \
+             95th percentile)\n\n",
+            if runs == 1 { "" } else { "s" },
+            reference.seed
+        )
+    };
+    let first = md_cell(&reference.scenario);
+    let mut header = String::from("|  |");
+    let mut rule = String::from("|---|");
+    for m in &comparison.scenarios {
+        header.push_str(&format!(" {} |", md_cell(&m.scenario)));
+        rule.push_str("---:|");
+    }
+    out.push_str(&header);
+    out.push('\n');
+    out.push_str(&rule);
+    out.push('\n');
+    let spread = |median: f64, low: f64, high: f64, signed: bool| {
+        if deterministic {
+            fmt_num(median, signed)
+        } else {
+            format!("{} ({} to {})", fmt_num(median, signed), fmt_num(low, signed), fmt_num(high, signed))
+        }
+    };
+    let row_of =
+        |i: usize, metric: &str| comparison.row(&comparison.scenarios[i].scenario, &SeriesKey::total(date, metric));
+    let mut line = |label: String, cell: &dyn Fn(usize) -> String| {
+        out.push_str(&format!("| {label} |"));
+        for i in 0..comparison.scenarios.len() {
+            out.push_str(&format!(" {} |", cell(i)));
+        }
+        out.push('\n');
+    };
+    for (label, metric) in [("Supply FTE", "fte"), ("Demand FTE", "demand_fte"), ("Gap FTE", "gap_fte")] {
+        line(label.into(), &|i| match row_of(i, metric) {
+            Some(r) if deterministic => fmt_num(r.row.mean, false),
+            Some(r) => spread(r.row.p[2], r.row.p[0], r.row.p[4], false),
+            None => "-".into(),
+        });
+    }
+    line("P(shortfall)".into(), &|i| fmt_share(row_of(i, "gap_fte").and_then(|r| r.row.p_shortfall)));
+    if comparison.scenarios.len() > 1 {
+        line(format!("Gap FTE minus {first}"), &|i| match row_of(i, "gap_fte").and_then(|r| r.diff.as_ref()) {
+            Some(d) => spread(d.p[2], d.p[0], d.p[4], true),
+            None => "-".into(),
+        });
+        line(format!("P(gap smaller than {first})"), &|i| {
+            fmt_share(row_of(i, "gap_fte").and_then(|r| r.diff.as_ref()).and_then(|d| d.p_gap_smaller))
+        });
+    }
+    out
+}
+
+/// The scores of the total and of all roles together, as a terminal table, and how many
+/// roles the model beat both benchmarks on.
+pub fn scores_table(results: &BacktestResults) -> String {
+    let pct = |v: Option<f64>| v.filter(|v| v.is_finite()).map_or("-".to_string(), |v| format!("{:.0}%", 100.0 * v));
+    let num = |v: f64, d: usize| if v.is_finite() { format!("{v:.d$}") } else { "-".to_string() };
+    let mut out = format!(
+        "Backtest from {} to {}: forecasts of staff in post against what happened\n\n| series | method | MAPE | MASE | in 50% interval | in 90% interval |\n|---|---|---:|---:|---:|---:|\n",
+        results.meta.train_until, results.meta.end
+    );
+    for series in [TOTAL, ALL_ROLES] {
+        for method in Method::ALL {
+            if let Some(s) = results.score(series, method) {
+                out += &format!(
+                    "| {series} | {} | {}% | {} | {} | {} |\n",
+                    method.label(),
+                    num(s.mape, 1),
+                    num(s.mase, 2),
+                    pct(s.coverage_50),
+                    pct(s.coverage_90)
+                );
+            }
+        }
+    }
+    let roles: Vec<&str> = results.series().into_iter().filter(|s| *s != TOTAL).collect();
+    let beaten = roles
+        .iter()
+        .filter(|r| {
+            let mape = |m| results.score(r, m).map_or(f64::NAN, |s| s.mape);
+            mape(Method::Wfcast) < mape(Method::Naive) && mape(Method::Wfcast) < mape(Method::Trend)
+        })
+        .count();
+    out += &format!("\nwfcast's median beat both benchmarks (by MAPE) on {beaten} of {} roles.", roles.len());
+    out
+}
+
+/// Thousands-separated whole number: `-12,345`; with `signed`, positive numbers get a `+`.
+fn fmt_num(x: f64, signed: bool) -> String {
+    if signed { format::signed(x, 0) } else { format::grouped(x, 0) }
+}
+
+fn fmt_share(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p.is_finite() => format!("{:.0}%", p * 100.0),
+        _ => "-".into(),
+    }
+}
+
+/// A table cell: `|`, which would end the cell, escaped.
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_thousands_separators_and_signs() {
+        assert_eq!(fmt_num(0.0, false), "0");
+        assert_eq!(fmt_num(999.4, false), "999");
+        assert_eq!(fmt_num(1234.5, false), "1,235");
+        assert_eq!(fmt_num(-1_234_567.0, false), "-1,234,567");
+        assert_eq!(fmt_num(1_234_567.0, true), "+1,234,567");
+        assert_eq!(fmt_num(-0.2, true), "0");
+        assert_eq!(fmt_num(f64::NAN, false), "-");
+    }
+}

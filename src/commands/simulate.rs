@@ -1,0 +1,51 @@
+//! `wfcast simulate`: one run of a scenario written as an ESR-shaped history.
+use super::same_file;
+use std::path::PathBuf;
+use wfcast_core::error::{Error, Result};
+use wfcast_core::history::History;
+use wfcast_core::simulate;
+use wfcast_io::scenario::prepare;
+
+/// Options of `wfcast simulate`.
+#[derive(Clone, Debug)]
+pub struct SimulateCommand {
+    /// The scenario to run once.
+    pub scenario: PathBuf,
+    /// Which run.
+    pub run: u64,
+    /// Seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Where to write the snapshots.
+    pub snapshots: PathBuf,
+    /// Where to write the flows.
+    pub flows: PathBuf,
+    /// Whether existing files may be replaced.
+    pub force: bool,
+}
+
+/// Runs one run of a scenario and writes it as an ESR-shaped history (snapshots and flows).
+pub fn simulate(cmd: &SimulateCommand) -> Result<History> {
+    let prep = prepare(&cmd.scenario)?;
+    for (flag, path) in [("--snapshots", &cmd.snapshots), ("--flows", &cmd.flows)] {
+        let input =
+            prep.scenario.files.iter().map(|(p, _)| p).chain([&prep.scenario.baseline]).any(|p| same_file(p, path));
+        if input {
+            return Err(Error::input(
+                "",
+                flag,
+                format!("{} is an input of the scenario: not overwriting it", path.display()),
+            ));
+        }
+        if path.exists() && !cmd.force {
+            return Err(Error::input("", flag, format!("{} exists: not replacing it without --force", path.display())));
+        }
+    }
+    if same_file(&cmd.snapshots, &cmd.flows) || cmd.snapshots == cmd.flows {
+        return Err(Error::input("", "--flows", "must be another file than --snapshots"));
+    }
+    let seed = cmd.seed.unwrap_or(prep.scenario.seed);
+    let mut history = simulate::simulate_history(&prep.model, seed, cmd.run, &cmd.snapshots)?;
+    history.flows_path = Some(cmd.flows.clone());
+    wfcast_io::history::write_csv(&history, &cmd.snapshots, Some(&cmd.flows))?;
+    Ok(history)
+}
