@@ -7,6 +7,7 @@ mod common;
 mod compare;
 mod families;
 mod history;
+mod layers;
 mod model_semantics;
 mod organisations;
 mod report;
