@@ -1,7 +1,6 @@
 //! `wfcast run`: scenarios run and their output folders written whole.
 use super::progress_bar;
 use std::path::{Path, PathBuf};
-use wfcast_core::engine::Mode;
 use wfcast_core::error::{Error, Result};
 use wfcast_core::results::Results;
 use wfcast_core::runner::{self, Prepared, RunOptions, RunResult};
@@ -44,11 +43,7 @@ pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Resu
         }
     }
     for p in &prepared {
-        let runs = match cmd.options.mode {
-            Mode::Deterministic => 1,
-            Mode::Stochastic => cmd.options.runs.unwrap_or(p.scenario.runs),
-        };
-        let (bar, tick) = progress_bar(runs, cmd.progress);
+        let (bar, tick) = progress_bar(cmd.options.plan(&p.scenario).runs, cmd.progress);
         bar.set_message(p.scenario.name.clone());
         let result = runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &cmd.options, &tick)?;
         bar.finish_and_clear();

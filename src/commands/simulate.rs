@@ -3,6 +3,7 @@ use super::same_file;
 use std::path::PathBuf;
 use wfcast_core::error::{Error, Result};
 use wfcast_core::history::History;
+use wfcast_core::runner::RunOptions;
 use wfcast_core::simulate;
 use wfcast_io::scenario::prepare;
 
@@ -43,7 +44,7 @@ pub fn simulate(cmd: &SimulateCommand) -> Result<History> {
     if same_file(&cmd.snapshots, &cmd.flows) || cmd.snapshots == cmd.flows {
         return Err(Error::input("", "--flows", "must be another file than --snapshots"));
     }
-    let seed = cmd.seed.unwrap_or(prep.scenario.seed);
+    let seed = RunOptions { seed: cmd.seed, ..RunOptions::default() }.plan(&prep.scenario).seed;
     let mut history = simulate::simulate_history(&prep.model, seed, cmd.run, &cmd.snapshots)?;
     history.flows_path = Some(cmd.flows.clone());
     wfcast_io::history::write_csv(&history, &cmd.snapshots, Some(&cmd.flows))?;

@@ -28,14 +28,7 @@ fn out_dir(name: &str) -> PathBuf {
 }
 
 fn staff(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
-    BaselineRow {
-        role: role.into(),
-        band: Band::parse(band).unwrap(),
-        region: region.into(),
-        headcount,
-        fte: headcount * 0.92,
-        establishment_fte: None,
-    }
+    wfcast_testkit::staff(role, band, region, headcount, 0.92)
 }
 
 const ROLES: [&str; 3] = ["Data & Analytics", "Software Engineering", "Information Governance & Records Management"];

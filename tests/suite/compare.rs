@@ -9,8 +9,7 @@ use crate::common::{
 use std::fs;
 use std::path::Path;
 use wfcast_core::Error;
-use wfcast_core::band::Band;
-use wfcast_core::baseline::{Baseline, BaselineRow};
+use wfcast_core::baseline::Baseline;
 use wfcast_core::compare::{
     self, SeriesKey, per_run, per_run_difference, per_run_differences, reported_series, run_comparison,
 };
@@ -25,32 +24,6 @@ use wfcast_io::comparison::COMPARISON_COLUMNS;
 /// The header of comparison.csv.
 const COMPARISON_HEADER: &str = "scenario,date,level,role,band,region,metric,mean,sd,p05,p25,p50,p75,p95,p_shortfall,\
 diff_mean,diff_p05,diff_p25,diff_p50,diff_p75,diff_p95,p_gap_smaller";
-
-fn row(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
-    BaselineRow {
-        role: role.into(),
-        band: Band::parse(band).unwrap(),
-        region: region.into(),
-        headcount,
-        fte: headcount * 0.9,
-        establishment_fte: None,
-    }
-}
-
-/// About 1,500 staff in three roles, two regions.
-fn baseline_rows() -> Vec<BaselineRow> {
-    vec![
-        row("Analyst", "4", "London", 150.0),
-        row("Analyst", "5", "London", 300.0),
-        row("Analyst", "5", "North", 220.0),
-        row("Analyst", "6", "North", 100.0),
-        row("Engineer", "6", "London", 260.0),
-        row("Engineer", "7", "North", 180.0),
-        row("Engineer", "8a", "London", 60.0),
-        row("Lead", "8a", "London", 90.0),
-        row("Lead", "8b", "North", 40.0),
-    ]
-}
 
 /// Rules of every kind: drawn attrition, progression, a transfer, a pipeline, vacancy-fill
 /// recruitment, drawn demand growth. Quarterly steps to March 2030.
@@ -100,13 +73,9 @@ fn prepare(name: &str, extra: &str) -> Prepared {
     prepare_text(name, BODY, extra)
 }
 
-/// Compiles scenario `name`: `body` plus `extra`.
+/// Compiles scenario `name`: `body` plus `extra`, on the three-role baseline.
 fn prepare_text(name: &str, body: &str, extra: &str) -> Prepared {
-    let text = format!("name = \"{name}\"\nbaseline = \"unused.csv\"\nstart = \"2025-03\"\n{body}\n{extra}");
-    let path = format!("{name}.toml");
-    let scenario = Scenario::from_toml(&text, Path::new(&path)).unwrap();
-    let model = Model::compile(&scenario, &Baseline::from_rows("unused.csv", baseline_rows()), None).unwrap();
-    Prepared { scenario, model, baseline_sha256: "0".repeat(64) }
+    wfcast_testkit::prepared(name, body, extra, wfcast_testkit::three_roles())
 }
 
 fn options(runs: u64) -> RunOptions {
@@ -298,7 +267,8 @@ fn scenarios_with_no_series_in_common_or_other_seeds_are_refused() {
         BODY.replace("end = \"2030-03\"", "end = \"2027-06\"")
     );
     let scenario = Scenario::from_toml(&text, Path::new("june.toml")).unwrap();
-    let model = Model::compile(&scenario, &Baseline::from_rows("unused.csv", baseline_rows()), None).unwrap();
+    let model =
+        Model::compile(&scenario, &Baseline::from_rows("unused.csv", wfcast_testkit::three_roles()), None).unwrap();
     let june = Prepared { scenario, model, baseline_sha256: String::new() };
     let err = run_comparison(&[a, june], &options(2), &|| {}).unwrap_err();
     assert!(matches!(err, Error::Run(_)), "{err}");

@@ -3,11 +3,13 @@
 use std::path::Path;
 
 /// Each crate, the workspace crates it may depend on, and crates it must never depend on.
-const LAYERS: [(&str, &[&str], &[&str]); 4] = [
+const LAYERS: [(&str, &[&str], &[&str]); 5] = [
     ("wfcast-core", &[], &["polars", "plotters", "rust_xlsxwriter", "calamine", "clap", "askama", "indicatif"]),
     ("wfcast-io", &["wfcast-core"], &["plotters", "rust_xlsxwriter", "calamine", "clap", "askama"]),
     ("wfcast-report", &["wfcast-core", "wfcast-io"], &["calamine", "clap"]),
     ("wfcast-toolkit", &["wfcast-core", "wfcast-io"], &["plotters", "clap", "askama"]),
+    // Fixtures for tests, above the core only (a dev-dependency of the crates above it).
+    ("wfcast-testkit", &["wfcast-core"], &["polars", "plotters", "rust_xlsxwriter", "calamine", "clap"]),
 ];
 
 fn dependencies(krate: &str) -> Vec<String> {

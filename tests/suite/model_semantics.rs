@@ -10,14 +10,7 @@ use wfcast_core::scenario::Scenario;
 use wfcast_core::summary::{Layout, Level, Metric};
 
 fn row(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
-    BaselineRow {
-        role: role.into(),
-        band: Band::parse(band).unwrap(),
-        region: region.into(),
-        headcount,
-        fte: headcount,
-        establishment_fte: None,
-    }
+    wfcast_testkit::staff(role, band, region, headcount, 1.0)
 }
 
 fn compile(toml: &str, rows: Vec<BaselineRow>) -> (Scenario, Model) {

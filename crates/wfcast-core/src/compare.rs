@@ -159,11 +159,7 @@ pub fn run_comparison(
     if let Some((i, message)) = name_clash(&names) {
         return Err(Error::input(&prepared[i].scenario.path, "key name", message));
     }
-    let options = RunOptions {
-        seed: Some(options.seed.unwrap_or(first.scenario.seed)),
-        runs: Some(options.runs.unwrap_or(first.scenario.runs)),
-        ..options.clone()
-    };
+    let options = options.pinned_to(&first.scenario);
     let results: Vec<RunResult> = prepared
         .iter()
         .map(|p| runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &options, progress))

@@ -84,6 +84,35 @@ impl Default for RunOptions {
     }
 }
 
+impl RunOptions {
+    /// The number of runs and the seed `scenario` runs with: `runs` and `seed` where given,
+    /// else the scenario's own; one run in deterministic mode. The one place these defaults
+    /// are resolved.
+    pub fn plan(&self, scenario: &Scenario) -> RunPlan {
+        let runs = match self.mode {
+            Mode::Deterministic => 1,
+            Mode::Stochastic => self.runs.unwrap_or(scenario.runs),
+        };
+        RunPlan { runs, seed: self.seed.unwrap_or(scenario.seed) }
+    }
+
+    /// These options with `scenario`'s runs and seed fixed, so that other scenarios run with
+    /// them too (a comparison runs every scenario as its first).
+    pub fn pinned_to(&self, scenario: &Scenario) -> RunOptions {
+        let plan = self.plan(scenario);
+        RunOptions { runs: Some(plan.runs), seed: Some(plan.seed), ..self.clone() }
+    }
+}
+
+/// The runs and seed of one scenario, resolved from [`RunOptions`] and the scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunPlan {
+    /// Number of runs.
+    pub runs: u64,
+    /// Seed.
+    pub seed: u64,
+}
+
 /// A scenario's results: its runs and their summaries.
 #[derive(Clone, Debug)]
 pub struct RunResult {
@@ -121,11 +150,7 @@ pub fn run_scenario(
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunResult> {
     let started = std::time::Instant::now();
-    let seed = opts.seed.unwrap_or(scenario.seed);
-    let n = match opts.mode {
-        Mode::Deterministic => 1,
-        Mode::Stochastic => opts.runs.unwrap_or(scenario.runs),
-    };
+    let RunPlan { runs: n, seed } = opts.plan(scenario);
     // The England total is always computed: the terminal table and reports read it.
     let mut levels = vec![Level::Total];
     levels.extend(opts.levels.iter().copied());
@@ -153,4 +178,25 @@ pub fn run_scenario(
         baseline_sha256,
         wall_seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn a_plan_takes_what_the_options_give_and_the_scenario_the_rest() {
+        let text = "name = \"s\"\nbaseline = \"b.csv\"\nstart = \"2025-03\"\nruns = 250\nseed = 9\n";
+        let scenario = Scenario::from_toml(text, Path::new("s.toml")).unwrap();
+        let own = RunOptions::default();
+        assert_eq!(own.plan(&scenario), RunPlan { runs: 250, seed: 9 });
+        let given = RunOptions { runs: Some(40), seed: Some(3), ..RunOptions::default() };
+        assert_eq!(given.plan(&scenario), RunPlan { runs: 40, seed: 3 });
+        let deterministic = RunOptions { mode: Mode::Deterministic, ..given.clone() };
+        assert_eq!(deterministic.plan(&scenario), RunPlan { runs: 1, seed: 3 });
+        let pinned = own.pinned_to(&scenario);
+        let other = Scenario::from_toml(&text.replace("250", "10").replace("= 9", "= 1"), Path::new("o.toml")).unwrap();
+        assert_eq!(pinned.plan(&other), RunPlan { runs: 250, seed: 9 });
+    }
 }
