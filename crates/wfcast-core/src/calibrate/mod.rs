@@ -1,8 +1,9 @@
 //! `wfcast calibrate`: annual rates with honest uncertainty, learnt from an ESR history.
 //!
 //! [`calibrate`] reads a [`History`] (snapshots of staff in post, and flow counts where the
-//! extract has them) and estimates what a scenario needs; [`Calibration::to_toml`] writes it
-//! as a scenario fragment. The method:
+//! extract has them) and estimates what a scenario needs; [`Calibration::scenario`] is that as
+//! a scenario value, and [`Calibration::to_toml`] writes it as a commented scenario fragment
+//! (a toml_edit document, never text put together by hand). The method:
 //!
 //! - **Cells** are (role, band), with snapshot rows and flows summed over regions, or
 //!   (role, band, region) with [`CalibrateOptions::by_region`].
@@ -84,6 +85,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+mod calibrated;
 mod fragment;
 mod joiners;
 mod pooling;

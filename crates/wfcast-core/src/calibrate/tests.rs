@@ -671,7 +671,7 @@ fn numbers_are_written_in_four_figures_as_toml_floats() {
     assert_eq!(num(0.000012345), "1.234e-5");
     assert_eq!(num(-0.0213), "-0.0213");
     for name in ["a \"b\" \\ c\n", "Business Intelligence & Analysis", "it's"] {
-        let v: toml::Value = toml::from_str(&format!("x = {}", quote(name))).unwrap();
+        let v: toml::Value = toml::from_str(&format!("x = {}", toml_edit::Value::from(name))).unwrap();
         assert_eq!(v["x"].as_str(), Some(name));
     }
     for s in ["0.09712", "1234.6", "1.234e-5", "12.0"] {

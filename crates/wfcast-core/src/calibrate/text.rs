@@ -22,11 +22,6 @@ pub(super) fn fmt_count(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x:.1}") }
 }
 
-/// A TOML string (quoted and escaped by the toml crate).
-pub(super) fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
 /// `text` broken into lines of at most `width` characters (where spaces allow), the lines
 /// after the first starting with `prefix`.
 pub(super) fn wrap(text: &str, prefix: &str, width: usize) -> String {
@@ -52,34 +47,6 @@ pub(super) fn clean(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// A parameter as TOML (`{ mean, sd }`, or a plain number when `sd` is unknown or 0), in
-/// 4 significant figures where that resolves in `family`, in full precision otherwise.
-pub(super) fn param(mean: f64, sd: Option<f64>, family: Family) -> String {
-    let full = |x: f64| format!("{x:?}");
-    let sd = sd.filter(|s| *s > 0.0);
-    for fmt in [num as fn(f64) -> String, full] {
-        let (m, s) = (fmt(mean), sd.map(fmt));
-        let parsed = |t: &str| t.parse::<f64>().unwrap_or(f64::NAN);
-        let spec = match &s {
-            Some(s) => ParamSpec::MeanSd { mean: parsed(&m), sd: parsed(s) },
-            None => ParamSpec::Fixed(parsed(&m)),
-        };
-        if Dist::resolve(&spec, family).is_ok() {
-            return match s {
-                Some(s) => format!("{{ mean = {m}, sd = {s} }}"),
-                None => m,
-            };
-        }
-    }
-    // Unreachable for the estimates made here (Beta posteriors with a prior of at least
-    // 2 person-years, positive intakes, growth above -100%): a plain mean always resolves.
-    match family {
-        Family::Probability => full(mean.clamp(0.0, 1.0)),
-        Family::Amount => full(mean.max(0.0)),
-        Family::Growth => full(mean.max(-1.0)),
-    }
-}
-
 /// A signed percentage: `+5.00%`.
 pub(super) fn pct(x: f64) -> String {
     format!("{:+.2}%", x * 100.0)
@@ -95,15 +62,6 @@ pub(super) fn date_list(dates: &[Month]) -> String {
 }
 
 impl CellKey {
-    /// The cell as selector keys: `role = "...", band = "..."[, region = "..."]`.
-    pub(super) fn selector(&self) -> String {
-        let mut s = format!("role = {}, band = {}", quote(&self.role), quote(self.band.label()));
-        if let Some(region) = &self.region {
-            let _ = write!(s, ", region = {}", quote(region));
-        }
-        s
-    }
-
     /// The cell for people: `role / band / region`.
     pub(super) fn label(&self) -> String {
         match &self.region {
