@@ -605,10 +605,24 @@ impl Scenario {
     /// Reads a scenario from TOML text held in memory (paths relative to `dir`).
     pub fn from_toml(text: &str, path: &Path) -> Result<Scenario> {
         let spec = parse_file(text, path)?;
+        Scenario::from_parts(spec, path, vec![(path.to_path_buf(), sha256_hex(text.as_bytes()))])
+    }
+
+    /// A scenario from a scenario value held in memory, as if read from `path`: its relative
+    /// paths are resolved against `path`'s folder and its list items say they come from
+    /// `path`, as [`Scenario::from_toml`] does with the same value written as text. `files`
+    /// become [`Scenario::files`] (the files the value was written to or made from).
+    pub fn from_spec(mut spec: ScenarioFile, path: &Path, files: Vec<(PathBuf, String)>) -> Result<Scenario> {
+        prepare(&mut spec, path);
+        Scenario::from_parts(spec, path, files)
+    }
+
+    /// A scenario from a prepared value that extends nothing.
+    fn from_parts(spec: ScenarioFile, path: &Path, files: Vec<(PathBuf, String)>) -> Result<Scenario> {
         if spec.extends.is_some() {
             return Err(Error::input(path, "key extends", "`extends` needs a scenario read from a file"));
         }
-        Scenario::check(path, spec, vec![(path.to_path_buf(), sha256_hex(text.as_bytes()))])
+        Scenario::check(path, spec, files)
     }
 
     fn check(path: &Path, spec: ScenarioFile, mut files: Vec<(PathBuf, String)>) -> Result<Scenario> {
@@ -712,6 +726,13 @@ fn parse_file(text: &str, path: &Path) -> Result<ScenarioFile> {
         };
         Error::input(path, at, msg)
     })?;
+    prepare(&mut spec, path);
+    Ok(spec)
+}
+
+/// Resolves the relative paths of one file's value against its folder and stamps the origin
+/// of every list item.
+fn prepare(spec: &mut ScenarioFile, path: &Path) {
     let dir = path.parent().unwrap_or(Path::new("."));
     let resolve = |p: &mut PathBuf| {
         if p.is_relative() {
@@ -753,7 +774,6 @@ fn parse_file(text: &str, path: &Path) -> Result<ScenarioFile> {
             c.origin = origin(format!("demand.change[{i}]"));
         }
     }
-    Ok(spec)
 }
 
 fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>, seen: &mut Vec<PathBuf>) -> Result<ScenarioFile> {

@@ -6,7 +6,7 @@ use crate::baseline::{Baseline, BaselineRow, DEFAULT_REGION};
 use crate::history::FlowRow;
 use crate::model::Model;
 use crate::sampling::{WfRng, binomial, key_hash, multinomial, poisson, prob_per_step, stream};
-use crate::scenario::{Scenario, SupplyKind};
+use crate::scenario::{Scenario, ScenarioFile, SupplyKind, merge};
 use rand_distr::{Distribution, StandardNormal};
 use std::path::Path;
 
@@ -677,5 +677,33 @@ fn numbers_are_written_in_four_figures_as_toml_floats() {
     for s in ["0.09712", "1234.6", "1.234e-5", "12.0"] {
         let v: toml::Value = toml::from_str(&format!("x = {s}")).unwrap();
         assert!(v["x"].is_float(), "{s}");
+    }
+}
+
+#[test]
+fn the_fragment_is_the_calibrated_scenario_written_out() {
+    let grow = |_: &str, t: usize| Some(100.0 * 1.03f64.powi(t as i32));
+    let cases = [
+        (regional_history(), true),
+        (regional_history(), false),
+        (with_establishment(regional_history(), |_| None), true),
+        (snapshots_only(6, |_, _| None), false),
+        (snapshots_only(6, grow), false),
+    ];
+    for (history, by_region) in cases {
+        let cal = calibrate(&history, &CalibrateOptions { by_region }).unwrap();
+        let start = history.dates.last().unwrap().to_string();
+        let text =
+            format!("name = \"calibrated\"\nbaseline = \"baseline.csv\"\nstart = \"{start}\"\n{}", cal.to_toml());
+        let path = Path::new("calibrated.toml");
+        let parsed = Scenario::from_toml(&text, path).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let head = ScenarioFile {
+            name: Some("calibrated".into()),
+            baseline: Some("baseline.csv".into()),
+            start: Some(start),
+            ..ScenarioFile::default()
+        };
+        let built = Scenario::from_spec(merge(head, cal.scenario()), path, parsed.files.clone()).unwrap();
+        assert_eq!(parsed, built, "{text}");
     }
 }
