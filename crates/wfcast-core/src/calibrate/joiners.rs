@@ -187,3 +187,75 @@ pub(super) fn annual_fill(j: f64, w: f64) -> f64 {
     let monthly = (j / (12.0 * w + j)).min(FILL_MONTHLY_MAX);
     1.0 - (1.0 - monthly).powi(12)
 }
+
+/// Joiners per cell, per period, and per period and engine cell.
+pub(super) type Joined<'a> = (&'a BTreeMap<CellKey, f64>, &'a [f64], &'a [BTreeMap<RawCell, f64>]);
+
+/// The joiners' routes (see the module doc): vacancy-fill recruitment where the snapshots'
+/// establishment gives open vacancies to learn a fill rate from, with a fixed intake for the
+/// joiners into cells that had none; a fixed intake of all joiners otherwise. `joined` is
+/// the joiners per cell, per period, and per period and engine cell.
+pub(super) fn estimate_joiners(
+    history: &History,
+    periods: &[usize],
+    years: &[f64],
+    (joined, joined_per_period, joined_at): Joined<'_>,
+    key: &dyn Fn(&str, Band, &str) -> CellKey,
+    calibration: &mut Calibration,
+    notes: &mut Vec<String>,
+) {
+    let total: f64 = joined.values().sum();
+    if total > 0.0 {
+        match recruitment(history, periods, years, joined_at, key) {
+            Ok(fill) => {
+                if fill.periods.len() < periods.len() {
+                    notes.push(format!(
+                        "{} of {} periods with flow counts lack an establishment at one of their snapshots \
+                         and were left out of the recruitment estimate",
+                        periods.len() - fill.periods.len(),
+                        periods.len()
+                    ));
+                }
+                if !history.snapshots.last().expect("two snapshots").has_establishment {
+                    notes.push(
+                        "the last snapshot has no establishment_fte: a projection from it takes demand as \
+                         staff in post FTE / (1 - vacancy_rate), so the vacancies that the recruitment fills \
+                         are not those it was calibrated on"
+                            .to_string(),
+                    );
+                }
+                let r = &fill.estimate;
+                let share = r.vacancy_years / r.person_years;
+                let mut choice = format!(
+                    "vacancy-fill recruitment: the snapshots have an establishment, and open vacancies came to \
+                     {} vacancy-years, {:.1}% of the {} person-years of staff in post",
+                    num(r.vacancy_years),
+                    share * 100.0,
+                    num(r.person_years)
+                );
+                if r.other_joiners > 0.0 {
+                    let _ = write!(
+                        choice,
+                        "; of the {} joiners of those periods, {} went into cells with an open vacancy at \
+                         either snapshot of their period (vacancy-fill) and {} into cells with none (a fixed \
+                         intake, as no vacancy was there to fill)",
+                        fmt_count(r.joiners + r.other_joiners),
+                        fmt_count(r.joiners),
+                        fmt_count(r.other_joiners)
+                    );
+                }
+                calibration.joiners = intake_estimate(&fill.other, &fill.other_per_period, &fill.period_years);
+                calibration.recruitment = Some(fill.estimate);
+                calibration.joiners_choice = Some(choice);
+            }
+            Err(reason) => {
+                let counts: Vec<f64> = periods.iter().map(|&t| joined_per_period[t]).collect();
+                let spans: Vec<f64> = periods.iter().map(|&t| years[t - 1]).collect();
+                calibration.joiners = intake_estimate(joined, &counts, &spans);
+                calibration.joiners_choice = Some(format!("a fixed intake: {reason}"));
+            }
+        }
+    } else {
+        notes.push("no joiners were counted: no supply route was estimated".to_string());
+    }
+}

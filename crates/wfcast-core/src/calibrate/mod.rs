@@ -86,6 +86,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 mod calibrated;
+mod flows;
 mod fragment;
 mod joiners;
 mod pooling;
@@ -95,10 +96,9 @@ mod trend;
 #[cfg(test)]
 mod tests;
 
-use joiners::{RawCell, intake_estimate, recruitment};
+use joiners::RawCell;
 use pooling::{beta_moments, exposed, pool};
 use text::{fmt_count, num};
-use trend::trend;
 
 /// The smallest prior strength (prior sample size, in person-years) of a pooled rate.
 pub const KAPPA_MIN: f64 = 2.0;
@@ -433,237 +433,10 @@ pub fn calibrate(history: &History, options: &CalibrateOptions) -> Result<Calibr
     };
 
     if let Some(flows) = &history.flows {
-        let flows_file = history.flows_path.clone().unwrap_or_else(|| history.path.clone());
-        // The period of each flow: dates[t - 1] < D <= dates[t].
-        let period_of = |d: Month| -> Result<usize> {
-            if d <= dates[0] || d > *dates.last().expect("dates") {
-                return Err(Error::input(
-                    &flows_file,
-                    format!("date {d}"),
-                    format!(
-                        "a flow dated {d} is outside the snapshots' span: flows count what happened after \
-                         the first snapshot ({}) up to the last ({})",
-                        dates[0],
-                        dates.last().expect("dates")
-                    ),
-                ));
-            }
-            Ok(dates.partition_point(|&x| x < d))
-        };
-        let mut with_flows = vec![false; dates.len()];
-        let mut leavers: BTreeMap<CellKey, f64> = BTreeMap::new();
-        let mut progressed: BTreeMap<CellKey, f64> = BTreeMap::new();
-        let mut moves: BTreeMap<(String, String), f64> = BTreeMap::new();
-        let mut moves_by_cell: BTreeMap<CellKey, f64> = BTreeMap::new();
-        let mut joined: BTreeMap<CellKey, f64> = BTreeMap::new();
-        let mut joined_per_period = vec![0.0; dates.len()];
-        // Joiners per period per (role, band, region): the cells the engine fills vacancies in.
-        let mut joined_at: Vec<BTreeMap<RawCell, f64>> = vec![BTreeMap::new(); dates.len()];
-        let mut from_band_9 = 0.0;
-        for f in flows {
-            let t = period_of(f.date)?;
-            with_flows[t] = true;
-            let cell = key(&f.role, f.band, &f.region);
-            match &f.kind {
-                FlowKind::Leavers => *leavers.entry(cell).or_default() += f.count,
-                FlowKind::Progressed if f.band == Band::B9 => from_band_9 += f.count,
-                FlowKind::Progressed => *progressed.entry(cell).or_default() += f.count,
-                FlowKind::Transfer { to } => {
-                    if *to == f.role {
-                        return Err(Error::input(
-                            &flows_file,
-                            format!("date {}", f.date),
-                            format!("a transfer from `{}` to itself: a transfer moves to another role", f.role),
-                        ));
-                    }
-                    *moves.entry((f.role.clone(), to.clone())).or_default() += f.count;
-                    *moves_by_cell.entry(cell).or_default() += f.count;
-                }
-                FlowKind::Joiners => {
-                    *joined.entry(cell).or_default() += f.count;
-                    joined_per_period[t] += f.count;
-                    *joined_at[t].entry((f.role.clone(), f.band, f.region.clone())).or_default() += f.count;
-                }
-            }
-        }
-        if !with_flows.iter().any(|&w| w) {
-            return Err(Error::input(
-                &flows_file,
-                "",
-                "the flows file has no flow counts: leave it out to calibrate net change only",
-            ));
-        }
-        if from_band_9 > 0.0 {
-            notes.push(format!(
-                "{} progressions from band 9 were ignored: the model has no band above 9",
-                fmt_count(from_band_9)
-            ));
-        }
-        let periods: Vec<usize> = (1..dates.len()).filter(|&t| with_flows[t]).collect();
-        calibration.flow_periods = periods.iter().map(|&t| (dates[t - 1], dates[t])).collect();
-        let skipped = dates.len() - 1 - periods.len();
-        if skipped > 0 {
-            notes.push(format!(
-                "{skipped} of {} periods have no flow counts and were left out of the exposure",
-                dates.len() - 1
-            ));
-        }
-        // Exposure per cell over the periods with flows.
-        let exposure_of = |h: &[f64]| -> f64 { periods.iter().map(|&t| (h[t - 1] + h[t]) / 2.0 * years[t - 1]).sum() };
-        let mut exposure: BTreeMap<CellKey, f64> = heads.iter().map(|(c, h)| (c.clone(), exposure_of(h))).collect();
-        for c in leavers.keys().chain(progressed.keys()).chain(moves_by_cell.keys()) {
-            exposure.entry(c.clone()).or_insert(0.0);
-        }
-
-        let get = |m: &BTreeMap<CellKey, f64>, c: &CellKey| m.get(c).copied().unwrap_or(0.0);
-        let unexposed = exposure
-            .iter()
-            .filter(|(c, e)| **e == 0.0 && get(&leavers, c) + get(&progressed, c) + get(&moves_by_cell, c) > 0.0)
-            .count();
-        if unexposed > 0 {
-            notes.push(format!(
-                "{unexposed} cells have leavers, progressions or transfers but no staff in post at the snapshots \
-                 of the periods with flows: their exposed to risk is taken as their events, and their rates \
-                 come mostly from the prior"
-            ));
-        }
-        let attrition: Vec<(CellKey, f64, f64)> =
-            exposure.iter().map(|(c, &e)| (c.clone(), get(&leavers, c), e)).collect();
-        let progression: Vec<(CellKey, f64, f64)> = exposure
-            .iter()
-            .filter(|(c, _)| c.band != Band::B9)
-            .map(|(c, &e)| (c.clone(), get(&progressed, c), e))
-            .collect();
-        calibration.attrition = Some(pool("attrition", "leavers", &attrition, by_region));
-        if !progression.is_empty() {
-            calibration.progression = Some(pool("progression", "progressed", &progression, by_region));
-        }
-
-        // Transfers: per (from, to), over every cell of the from role.
-        let mut role_exposure: BTreeMap<&str, f64> = BTreeMap::new();
-        for (c, &e) in &exposure {
-            *role_exposure.entry(c.role.as_str()).or_default() += e;
-        }
-        for ((from, to), &k) in &moves {
-            if k <= 0.0 {
-                continue;
-            }
-            let e = role_exposure.get(from.as_str()).copied().unwrap_or(0.0);
-            let n = exposed(k, e);
-            let (mean, sd) = beta_moments(0.5 + k, 0.5 + n - k);
-            calibration.transfers.push(TransferEstimate {
-                from: from.clone(),
-                to: to.clone(),
-                events: k,
-                exposure: e,
-                exposed: n,
-                mean,
-                sd,
-            });
-        }
-
-        // Joiners: vacancy-fill recruitment where the snapshots' establishment gives open
-        // vacancies to learn a fill rate from; a fixed intake otherwise, and for the joiners
-        // into cells that had no open vacancy.
-        let total: f64 = joined.values().sum();
-        if total > 0.0 {
-            match recruitment(history, &periods, &years, &joined_at, &key) {
-                Ok(fill) => {
-                    if fill.periods.len() < periods.len() {
-                        notes.push(format!(
-                            "{} of {} periods with flow counts lack an establishment at one of their snapshots \
-                             and were left out of the recruitment estimate",
-                            periods.len() - fill.periods.len(),
-                            periods.len()
-                        ));
-                    }
-                    if !history.snapshots.last().expect("two snapshots").has_establishment {
-                        notes.push(
-                            "the last snapshot has no establishment_fte: a projection from it takes demand as \
-                             staff in post FTE / (1 - vacancy_rate), so the vacancies that the recruitment fills \
-                             are not those it was calibrated on"
-                                .to_string(),
-                        );
-                    }
-                    let r = &fill.estimate;
-                    let share = r.vacancy_years / r.person_years;
-                    let mut choice = format!(
-                        "vacancy-fill recruitment: the snapshots have an establishment, and open vacancies came to \
-                         {} vacancy-years, {:.1}% of the {} person-years of staff in post",
-                        num(r.vacancy_years),
-                        share * 100.0,
-                        num(r.person_years)
-                    );
-                    if r.other_joiners > 0.0 {
-                        let _ = write!(
-                            choice,
-                            "; of the {} joiners of those periods, {} went into cells with an open vacancy at \
-                             either snapshot of their period (vacancy-fill) and {} into cells with none (a fixed \
-                             intake, as no vacancy was there to fill)",
-                            fmt_count(r.joiners + r.other_joiners),
-                            fmt_count(r.joiners),
-                            fmt_count(r.other_joiners)
-                        );
-                    }
-                    calibration.joiners = intake_estimate(&fill.other, &fill.other_per_period, &fill.period_years);
-                    calibration.recruitment = Some(fill.estimate);
-                    calibration.joiners_choice = Some(choice);
-                }
-                Err(reason) => {
-                    let counts: Vec<f64> = periods.iter().map(|&t| joined_per_period[t]).collect();
-                    let spans: Vec<f64> = periods.iter().map(|&t| years[t - 1]).collect();
-                    calibration.joiners = intake_estimate(&joined, &counts, &spans);
-                    calibration.joiners_choice = Some(format!("a fixed intake: {reason}"));
-                }
-            }
-        } else {
-            notes.push("no joiners were counted: no supply route was estimated".to_string());
-        }
+        flows::estimate_flows(history, flows, &heads, &years, &key, &mut calibration, &mut notes)?;
     }
-
-    // Net change of staff in post per role.
-    let t_of: Vec<f64> = dates.iter().map(|d| (d.0 - dates[0].0) as f64 / 12.0).collect();
-    let mut role_heads: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for (t, snapshot) in history.snapshots.iter().enumerate() {
-        for row in &snapshot.rows {
-            role_heads.entry(row.role.as_str()).or_insert_with(|| vec![0.0; dates.len()])[t] += row.headcount;
-        }
-    }
-    for (role, h) in &role_heads {
-        match trend(role, &t_of, h) {
-            Some(tr) => calibration.net_change.push(tr),
-            None => notes.push(format!("net change of `{role}` not estimated: staff in post at fewer than 2 dates")),
-        }
-    }
-
-    // Demand growth from the establishment.
-    let with_est: Vec<usize> = (0..dates.len()).filter(|&t| history.snapshots[t].has_establishment).collect();
-    if with_est.len() >= 2 {
-        let ts: Vec<f64> = with_est.iter().map(|&t| t_of[t]).collect();
-        let mut role_est: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-        let mut total = vec![0.0; with_est.len()];
-        for (i, &t) in with_est.iter().enumerate() {
-            for row in &history.snapshots[t].rows {
-                let e = row.establishment_fte.unwrap_or(0.0);
-                role_est.entry(row.role.as_str()).or_insert_with(|| vec![0.0; with_est.len()])[i] += e;
-                total[i] += e;
-            }
-        }
-        if let Some(total) = trend("total", &ts, &total) {
-            let mut roles = Vec::new();
-            for (role, e) in &role_est {
-                match trend(role, &ts, e) {
-                    Some(tr) => roles.push(tr),
-                    None => notes.push(format!(
-                        "demand growth of `{role}` not estimated: an establishment above 0 at fewer than 2 dates"
-                    )),
-                }
-            }
-            calibration.demand = Some(DemandEstimate { total, roles });
-        }
-    } else if !with_est.is_empty() {
-        notes.push("demand growth not estimated: only one snapshot has an establishment".to_string());
-    }
+    trend::net_change(history, &mut calibration, &mut notes);
+    trend::demand_growth(history, &mut calibration, &mut notes);
     calibration.notes = notes;
     Ok(calibration)
 }

@@ -36,3 +36,59 @@ pub(super) fn trend(name: &str, ts: &[f64], values: &[f64]) -> Option<Trend> {
         sd: slope_se.map(|se| slope.exp() * se),
     })
 }
+
+/// Years since the first snapshot, per snapshot date.
+fn years_since_first(dates: &[Month]) -> Vec<f64> {
+    dates.iter().map(|d| (d.0 - dates[0].0) as f64 / 12.0).collect()
+}
+
+/// The net change of staff in post per role (always estimated).
+pub(super) fn net_change(history: &History, calibration: &mut Calibration, notes: &mut Vec<String>) {
+    let dates = &history.dates;
+    let t_of = years_since_first(dates);
+    let mut role_heads: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (t, snapshot) in history.snapshots.iter().enumerate() {
+        for row in &snapshot.rows {
+            role_heads.entry(row.role.as_str()).or_insert_with(|| vec![0.0; dates.len()])[t] += row.headcount;
+        }
+    }
+    for (role, h) in &role_heads {
+        match trend(role, &t_of, h) {
+            Some(tr) => calibration.net_change.push(tr),
+            None => notes.push(format!("net change of `{role}` not estimated: staff in post at fewer than 2 dates")),
+        }
+    }
+}
+
+/// Demand growth from the establishment, where the snapshots have one at two dates or more.
+pub(super) fn demand_growth(history: &History, calibration: &mut Calibration, notes: &mut Vec<String>) {
+    let dates = &history.dates;
+    let t_of = years_since_first(dates);
+    let with_est: Vec<usize> = (0..dates.len()).filter(|&t| history.snapshots[t].has_establishment).collect();
+    if with_est.len() >= 2 {
+        let ts: Vec<f64> = with_est.iter().map(|&t| t_of[t]).collect();
+        let mut role_est: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        let mut total = vec![0.0; with_est.len()];
+        for (i, &t) in with_est.iter().enumerate() {
+            for row in &history.snapshots[t].rows {
+                let e = row.establishment_fte.unwrap_or(0.0);
+                role_est.entry(row.role.as_str()).or_insert_with(|| vec![0.0; with_est.len()])[i] += e;
+                total[i] += e;
+            }
+        }
+        if let Some(total) = trend("total", &ts, &total) {
+            let mut roles = Vec::new();
+            for (role, e) in &role_est {
+                match trend(role, &ts, e) {
+                    Some(tr) => roles.push(tr),
+                    None => notes.push(format!(
+                        "demand growth of `{role}` not estimated: an establishment above 0 at fewer than 2 dates"
+                    )),
+                }
+            }
+            calibration.demand = Some(DemandEstimate { total, roles });
+        }
+    } else if !with_est.is_empty() {
+        notes.push("demand growth not estimated: only one snapshot has an establishment".to_string());
+    }
+}
