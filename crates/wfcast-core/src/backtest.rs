@@ -9,14 +9,14 @@
 //! the straight line fitted to the training snapshots.
 use crate::baseline::Baseline;
 use crate::calibrate::{CalibrateOptions, Calibration, calibrate};
-use crate::engine::{Engine, Mode, Recorder, Snapshot, StepFlows};
+use crate::engine::{Mode, Recorder, Snapshot, StepFlows};
 use crate::error::{Error, Result};
 use crate::history::History;
 use crate::model::Model;
 use crate::results::FileHash;
+use crate::runner::run_rows;
 use crate::scenario::{Month, Scenario, ScenarioFile, merge, sha256_hex};
 use crate::summary::Stats;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Value};
 
@@ -279,17 +279,17 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
         slot[(d.0 - t.0) as usize] = Some(i);
     }
     let runs: Vec<u64> = (0..options.runs).collect();
-    let per_run: Vec<Vec<f64>> = runs
-        .par_iter()
-        .map_init(
-            || Engine::new(&model),
-            |engine, &run| {
-                let mut rec =
-                    SeriesRecorder { model: &model, slot: &slot, nseries: roles.len() + 1, row: vec![0.0; width] };
-                engine.run(options.seed, run, Mode::Stochastic, &mut rec).map(|()| rec.row)
-            },
-        )
-        .collect::<Result<_>>()?;
+    let nseries = roles.len() + 1;
+    let per_run = run_rows(
+        &model,
+        &runs,
+        width,
+        |engine, run, row| {
+            let mut rec = SeriesRecorder { model: &model, slot: &slot, nseries, row };
+            engine.run(options.seed, run, Mode::Stochastic, &mut rec)
+        },
+        &|| {},
+    )?;
 
     let train_values_by_date: Vec<Vec<f64>> = train.snapshots.iter().map(|s| series_values(s, &roles)).collect();
     let names: Vec<String> = std::iter::once(TOTAL.to_string()).chain(roles.iter().cloned()).collect();
@@ -305,7 +305,7 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
         let last = *values.last().expect("two snapshots");
         for (i, &date) in held_out.iter().enumerate() {
             let snapshot = &history.snapshots[history.dates.iter().position(|&d| d == date).expect("a snapshot date")];
-            let column: Vec<f64> = per_run.iter().map(|row| row[i * names.len() + s]).collect();
+            let column = per_run.column(i * names.len() + s).to_vec();
             points.push(Point {
                 series: name.clone(),
                 date,
@@ -440,7 +440,7 @@ struct SeriesRecorder<'a> {
     model: &'a Model,
     slot: &'a [Option<usize>],
     nseries: usize,
-    row: Vec<f64>,
+    row: &'a mut [f64],
 }
 
 impl Recorder for SeriesRecorder<'_> {
