@@ -9,15 +9,16 @@
 //! the straight line fitted to the training snapshots.
 use crate::baseline::Baseline;
 use crate::calibrate::{CalibrateOptions, Calibration, calibrate};
-use crate::engine::{Engine, Mode, Recorder, Snapshot, StepFlows};
+use crate::engine::{Mode, Recorder, Snapshot, StepFlows};
 use crate::error::{Error, Result};
 use crate::history::History;
 use crate::model::Model;
 use crate::results::FileHash;
-use crate::scenario::{Month, Scenario};
+use crate::runner::run_rows;
+use crate::scenario::{Month, Scenario, ScenarioFile, merge, sha256_hex};
 use crate::summary::Stats;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use toml_edit::{DocumentMut, Item, Value};
 
 /// The name of the series of all staff.
 pub const TOTAL: &str = "Total";
@@ -247,16 +248,27 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
     let baseline = train.snapshots.last().expect("at least two snapshots");
 
     let end = *held_out.last().expect("not empty");
-    let scenario_toml = format!(
-        "# What `wfcast backtest` ran: the rates calibrated on {} up to {t}, from its snapshot of {t}\n# (baseline.csv beside this file). `wfcast run scenario.toml` runs it again.\nname = \"backtest\"\ntitle = \"Backtest from {t}\"\nbaseline = \"baseline.csv\"\nstart = \"{t}\"\nend = \"{end}\"\nstep = \"month\"\nruns = {}\nseed = {}\nreport_month = {}\n\n{}",
-        history.path.display(),
-        options.runs,
-        options.seed,
-        t.month(),
-        calibration.to_toml()
+    let head = ScenarioFile {
+        name: Some("backtest".into()),
+        title: Some(format!("Backtest from {t}")),
+        baseline: Some("baseline.csv".into()),
+        start: Some(t.to_string()),
+        end: Some(end.to_string()),
+        step: Some("month".into()),
+        runs: Some(options.runs),
+        seed: Some(options.seed),
+        report_month: Some(t.month()),
+        ..ScenarioFile::default()
+    };
+    let comment = format!(
+        "# What `wfcast backtest` ran: the rates calibrated on {} up to {t}, from its snapshot of {t}\n\
+         # (baseline.csv beside this file). `wfcast run scenario.toml` runs it again.\n",
+        history.path.display()
     );
+    let scenario_toml = calibration.append_to(head_document(&head, comment)).to_string();
     let scenario_path = history.path.with_file_name("backtest.toml");
-    let scenario = Scenario::from_toml(&scenario_toml, &scenario_path)?;
+    let read = vec![(scenario_path.clone(), sha256_hex(scenario_toml.as_bytes()))];
+    let scenario = Scenario::from_spec(merge(head, calibration.scenario()), &scenario_path, read)?;
     let model = Model::compile(&scenario, baseline, None)?;
 
     // Staff in post per series at each held-out date, per run.
@@ -267,17 +279,17 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
         slot[(d.0 - t.0) as usize] = Some(i);
     }
     let runs: Vec<u64> = (0..options.runs).collect();
-    let per_run: Vec<Vec<f64>> = runs
-        .par_iter()
-        .map_init(
-            || Engine::new(&model),
-            |engine, &run| {
-                let mut rec =
-                    SeriesRecorder { model: &model, slot: &slot, nseries: roles.len() + 1, row: vec![0.0; width] };
-                engine.run(options.seed, run, Mode::Stochastic, &mut rec).map(|()| rec.row)
-            },
-        )
-        .collect::<Result<_>>()?;
+    let nseries = roles.len() + 1;
+    let per_run = run_rows(
+        &model,
+        &runs,
+        width,
+        |engine, run, row| {
+            let mut rec = SeriesRecorder { model: &model, slot: &slot, nseries, row };
+            engine.run(options.seed, run, Mode::Stochastic, &mut rec)
+        },
+        &|| {},
+    )?;
 
     let train_values_by_date: Vec<Vec<f64>> = train.snapshots.iter().map(|s| series_values(s, &roles)).collect();
     let names: Vec<String> = std::iter::once(TOTAL.to_string()).chain(roles.iter().cloned()).collect();
@@ -293,7 +305,7 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
         let last = *values.last().expect("two snapshots");
         for (i, &date) in held_out.iter().enumerate() {
             let snapshot = &history.snapshots[history.dates.iter().position(|&d| d == date).expect("a snapshot date")];
-            let column: Vec<f64> = per_run.iter().map(|row| row[i * names.len() + s]).collect();
+            let column = per_run.column(i * names.len() + s).to_vec();
             points.push(Point {
                 series: name.clone(),
                 date,
@@ -335,6 +347,37 @@ pub fn backtest(history: &History, files: (FileHash, Option<FileHash>), options:
         scenario_toml,
         baseline: baseline.clone(),
     })
+}
+
+/// The top-level keys of `head` that are set, in the order of [`ScenarioFile`], as a TOML
+/// document, `comment` (lines of `# ...`) above the first.
+fn head_document(head: &ScenarioFile, comment: String) -> DocumentMut {
+    let text = |v: &Option<String>| v.as_deref().map(Value::from);
+    let path = |v: &Option<std::path::PathBuf>| v.as_ref().map(|p| Value::from(p.display().to_string()));
+    let int = |v: Option<u64>| v.and_then(|n| i64::try_from(n).ok()).map(Value::from);
+    let keys = [
+        ("name", text(&head.name)),
+        ("title", text(&head.title)),
+        ("description", text(&head.description)),
+        ("baseline", path(&head.baseline)),
+        ("start", text(&head.start)),
+        ("end", text(&head.end)),
+        ("step", text(&head.step)),
+        ("runs", int(head.runs)),
+        ("seed", int(head.seed)),
+        ("report_month", int(head.report_month.map(u64::from))),
+    ];
+    let mut doc = DocumentMut::new();
+    let mut before = Some(comment);
+    for (key, value) in keys {
+        if let Some(value) = value {
+            doc.insert(key, Item::Value(value));
+            if let Some(before) = before.take() {
+                doc.key_mut(key).expect("just inserted").leaf_decor_mut().set_prefix(before);
+            }
+        }
+    }
+    doc
 }
 
 /// Scores every method on every series, then on all roles together.
@@ -397,7 +440,7 @@ struct SeriesRecorder<'a> {
     model: &'a Model,
     slot: &'a [Option<usize>],
     nseries: usize,
-    row: Vec<f64>,
+    row: &'a mut [f64],
 }
 
 impl Recorder for SeriesRecorder<'_> {

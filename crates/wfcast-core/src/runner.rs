@@ -7,6 +7,31 @@ use crate::summary::{Layout, Level, Metric, RunSet, Stats, summarise};
 use ndarray::Array2;
 use rayon::prelude::*;
 
+/// Runs the given run indices of `model` in parallel on the current rayon pool, each into
+/// its own row of `width` numbers (zeros to start with) of a `runs.len() x width` array:
+/// `run(engine, run, row)` runs one with an engine of this thread. `progress` is called once
+/// per finished run, from any thread. The one parallel run loop: runs, comparisons and
+/// backtests go through it.
+pub fn run_rows(
+    model: &Model,
+    runs: &[u64],
+    width: usize,
+    run: impl Fn(&mut Engine<'_>, u64, &mut [f64]) -> Result<()> + Sync,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Array2<f64>> {
+    let mut values = Array2::zeros((runs.len(), width));
+    let slice = values.as_slice_mut().expect("a new array is contiguous");
+    slice.par_chunks_mut(width.max(1)).zip(runs.par_iter()).try_for_each_init(
+        || Engine::new(model),
+        |engine, (row, &index)| {
+            run(engine, index, row)?;
+            progress();
+            Ok::<(), Error>(())
+        },
+    )?;
+    Ok(values)
+}
+
 /// Runs the given run indices of `model` with `seed` in `mode` (any set of indices: run `i`
 /// gives the same row whichever set it is computed in). `progress` is called once per
 /// finished run, from any thread. Uses the current rayon pool.
@@ -18,16 +43,12 @@ pub fn run_set(
     runs: &[u64],
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunSet> {
-    let width = layout.width();
-    let mut values = Array2::zeros((runs.len(), width));
-    let slice = values.as_slice_mut().expect("a new array is contiguous");
-    slice.par_chunks_mut(width.max(1)).zip(runs.par_iter()).try_for_each_init(
-        || Engine::new(model),
-        |engine, (row, &run)| {
-            engine.run(seed, run, mode, &mut layout.recorder(row))?;
-            progress();
-            Ok::<(), Error>(())
-        },
+    let values = run_rows(
+        model,
+        runs,
+        layout.width(),
+        |engine, run, row| engine.run(seed, run, mode, &mut layout.recorder(row)),
+        progress,
     )?;
     let mut sorted: Vec<u64> = runs.to_vec();
     sorted.sort_unstable();
@@ -166,8 +187,13 @@ pub fn run_scenario(
     }
     let layout = Layout::new(model, &levels);
     let indices: Vec<u64> = (0..n).collect();
-    let runs = with_threads(opts.threads, || run_set(model, &layout, seed, opts.mode, &indices, progress))??;
-    let stats = with_threads(opts.threads, || summarise(&runs))?;
+    // One pool for the runs and their summaries.
+    let (runs, stats) = with_threads(opts.threads, || {
+        run_set(model, &layout, seed, opts.mode, &indices, progress).map(|runs| {
+            let stats = summarise(&runs);
+            (runs, stats)
+        })
+    })??;
     Ok(RunResult {
         scenario: scenario.clone(),
         layout,

@@ -1,0 +1,215 @@
+//! The compiler's shared checks: names against the grid, parameters resolved to
+//! distributions, selectors to cells, and the rate sections and entry cells built from them.
+
+use super::{Param, ZERO};
+use crate::band::{BAND_HELP, Band};
+use crate::error::{Error, Result};
+use crate::grid::{Grid, unknown_name};
+use crate::sampling::{Dist, Family, ParamSpec};
+use crate::scenario::{Month, Names, Origin, Scenario, Selector};
+use std::collections::BTreeMap;
+
+/// What compiling carries from step to step: the scenario, the grid and the parameters made
+/// so far (index 0 is the fixed zero).
+pub(super) struct Compiler<'a> {
+    /// The scenario being compiled.
+    pub(super) scenario: &'a Scenario,
+    /// The cells.
+    pub(super) grid: Grid,
+    /// The parameters so far.
+    pub(super) params: Vec<Param>,
+}
+
+/// Names as a key: joined by commas.
+fn names_text(n: &Option<Names>) -> String {
+    n.as_ref().map(|n| n.0.join(",")).unwrap_or_default()
+}
+
+/// A selector as a parameter key: `role=...;band=...;region=...`.
+pub(super) fn selector_key(s: &Selector) -> String {
+    format!("role={};band={};region={}", names_text(&s.role), names_text(&s.band), names_text(&s.region))
+}
+
+impl Compiler<'_> {
+    pub(super) fn err(&self, origin: Option<&Origin>, key: &str, msg: impl Into<String>) -> Error {
+        match origin {
+            Some(o) if !o.key.is_empty() => Error::input(&o.file, format!("key {}.{key}", o.key), msg),
+            Some(o) => Error::input(&o.file, format!("key {key}"), msg),
+            None => Error::input(&self.scenario.path, format!("key {key}"), msg),
+        }
+    }
+
+    pub(super) fn param(
+        &mut self,
+        key: String,
+        spec: &ParamSpec,
+        family: Family,
+        origin: Option<&Origin>,
+        at: &str,
+    ) -> Result<usize> {
+        let dist = Dist::resolve(spec, family).map_err(|m| self.err(origin, at, m))?;
+        self.params.push(Param { key, dist });
+        Ok(self.params.len() - 1)
+    }
+
+    pub(super) fn role(&self, name: &str, origin: Option<&Origin>, at: &str) -> Result<usize> {
+        self.grid.role_index(name).ok_or_else(|| self.err(origin, at, unknown_name("role", name, &self.grid.roles)))
+    }
+
+    pub(super) fn region(&self, name: &str, origin: Option<&Origin>, at: &str) -> Result<usize> {
+        self.grid
+            .region_index(name)
+            .ok_or_else(|| self.err(origin, at, unknown_name("region", name, &self.grid.regions)))
+    }
+
+    pub(super) fn band(&self, name: &str, origin: Option<&Origin>, at: &str) -> Result<Band> {
+        Band::parse(name).ok_or_else(|| self.err(origin, at, format!("`{name}` is not {BAND_HELP}")))
+    }
+
+    /// Role, band and region masks of a selector.
+    pub(super) fn masks(
+        &self,
+        sel: &Selector,
+        origin: Option<&Origin>,
+    ) -> Result<(Vec<bool>, [bool; Band::COUNT], Vec<bool>)> {
+        let mut roles = vec![sel.role.is_none(); self.grid.roles.len()];
+        for n in sel.role.iter().flat_map(|n| &n.0) {
+            roles[self.role(n, origin, "role")?] = true;
+        }
+        let mut bands = [sel.band.is_none(); Band::COUNT];
+        for n in sel.band.iter().flat_map(|n| &n.0) {
+            bands[self.band(n, origin, "band")?.index()] = true;
+        }
+        let mut regions = vec![sel.region.is_none(); self.grid.regions.len()];
+        for n in sel.region.iter().flat_map(|n| &n.0) {
+            regions[self.region(n, origin, "region")?] = true;
+        }
+        Ok((roles, bands, regions))
+    }
+
+    pub(super) fn cells(&self, sel: &Selector, origin: Option<&Origin>) -> Result<Vec<usize>> {
+        let (roles, bands, regions) = self.masks(sel, origin)?;
+        Ok((0..self.grid.len())
+            .filter(|&c| {
+                roles[self.grid.role_of(c)] && bands[self.grid.band_of(c).index()] && regions[self.grid.region_of(c)]
+            })
+            .collect())
+    }
+
+    pub(super) fn month(&self, text: &str, origin: Option<&Origin>, at: &str) -> Result<Month> {
+        Month::parse(text).ok_or_else(|| self.err(origin, at, format!("`{text}` is not a month: expected `YYYY-MM`")))
+    }
+
+    /// The parameter per cell of `[attrition]` or `[progression]`: the default, then each
+    /// rule over the cells it selects (the zero parameter without the section).
+    pub(super) fn rate_section(
+        &mut self,
+        section: Option<&crate::scenario::RateSection>,
+        name: &str,
+    ) -> Result<Vec<usize>> {
+        let n = self.grid.len();
+        let Some(section) = section else { return Ok(vec![ZERO; n]) };
+        let default = match &section.default {
+            Some(d) => {
+                self.param(format!("{name}|default"), d, Family::Probability, None, &format!("{name}.default"))?
+            }
+            None => ZERO,
+        };
+        let mut out = vec![default; n];
+        for r in &section.rule {
+            let o = Some(&r.origin);
+            let p =
+                self.param(format!("{name}|{}", selector_key(&r.selector())), &r.rate, Family::Probability, o, "rate")?;
+            let cells = self.cells(&r.selector(), o)?;
+            cells.iter().for_each(|&cell| out[cell] = p);
+        }
+        Ok(out)
+    }
+
+    /// The entry cells of pipeline route `s` and the share of entrants each gets (an entry
+    /// without a region follows the baseline's mix).
+    pub(super) fn entries(&self, s: &crate::scenario::Supply, h0: &[f64]) -> Result<(Vec<usize>, Vec<f64>)> {
+        let o = Some(&s.origin);
+        let g = &self.grid;
+        let mut weights: BTreeMap<usize, f64> = BTreeMap::new();
+        for (i, e) in s.entry.iter().enumerate() {
+            let at = |k: &str| format!("entry[{i}].{k}");
+            let role = self.role(&e.role, o, &at("role"))?;
+            let band = match e.band.0.as_slice() {
+                [one] => self.band(one, o, &at("band"))?,
+                _ => return Err(self.err(o, &at("band"), "expected one band per entry")),
+            };
+            if !(e.share.is_finite() && e.share > 0.0) {
+                return Err(self.err(o, &at("share"), format!("{}: expected a share above 0", e.share)));
+            }
+            let region = match &e.region {
+                Some(r) => Some(self.region(r, o, &at("region"))?),
+                None => None,
+            };
+            match region {
+                Some(region) if !g.by_organisation() => {
+                    *weights.entry(g.cell(role, band, region)).or_default() += e.share;
+                }
+                _ => {
+                    // Follow the baseline's mix over the locations (regions, or the
+                    // organisations of the entry's region, if any) of the role and band,
+                    // then of the role, then of all staff; evenly when all are empty.
+                    let nl = g.locations();
+                    let here = |x: usize| region.is_none_or(|r| g.organisations[x].region == r);
+                    let mix = |f: &dyn Fn(usize) -> bool| -> Vec<f64> {
+                        (0..nl)
+                            .map(|x| {
+                                if !here(x) {
+                                    return 0.0;
+                                }
+                                (0..g.len()).filter(|&c| g.location_of(c) == x && f(c)).map(|c| h0[c]).sum()
+                            })
+                            .collect()
+                    };
+                    let mut shares = mix(&|c| g.role_of(c) == role && g.band_of(c) == band);
+                    if shares.iter().sum::<f64>() == 0.0 {
+                        shares = mix(&|c| g.role_of(c) == role);
+                    }
+                    if shares.iter().sum::<f64>() == 0.0 {
+                        shares = mix(&|_| true);
+                    }
+                    if shares.iter().sum::<f64>() == 0.0 {
+                        shares = (0..nl).map(|x| if here(x) { 1.0 } else { 0.0 }).collect();
+                    }
+                    let total: f64 = shares.iter().sum();
+                    for (x, w) in shares.iter().enumerate() {
+                        if *w > 0.0 {
+                            *weights.entry(g.cell(role, band, x)).or_default() += e.share * w / total;
+                        }
+                    }
+                }
+            }
+        }
+        let total: f64 = weights.values().sum();
+        Ok((weights.keys().copied().collect(), weights.values().map(|w| w / total).collect()))
+    }
+}
+
+/// FTE per head: the baseline's where a cell has staff, else the role's average over its
+/// other cells, else 1.
+pub(super) fn fte_per_head(grid: &Grid, h0: &[f64], fte: &[f64]) -> Vec<f64> {
+    let nroles = grid.roles.len();
+    let mut role_h = vec![0.0; nroles];
+    let mut role_f = vec![0.0; nroles];
+    for c in 0..grid.len() {
+        role_h[grid.role_of(c)] += h0[c];
+        role_f[grid.role_of(c)] += fte[c];
+    }
+    (0..grid.len())
+        .map(|c| {
+            let r = grid.role_of(c);
+            if h0[c] > 0.0 {
+                fte[c] / h0[c]
+            } else if role_h[r] > 0.0 {
+                role_f[r] / role_h[r]
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
