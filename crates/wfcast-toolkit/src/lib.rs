@@ -80,6 +80,7 @@ mod read;
 mod submission;
 mod supply;
 mod template;
+mod toml_doc;
 mod toml_form;
 mod validate;
 mod workbook;

@@ -1,86 +1,51 @@
-//! The TOML form of a submission: written (filled, or blank with the national roles commented
-//! out) and read into the values a workbook gives, for the one validation of both forms.
+//! The TOML form of a submission: written with toml_edit (filled, or blank with the national
+//! roles commented out) and read into the values a workbook gives, for the one validation of
+//! both forms.
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
+use toml_edit::Value as TomlValue;
 use wfcast_core::band::Band;
 use wfcast_core::error::{Error, Result};
+use wfcast_core::scenario::SupplyKind;
 
-use crate::format::{one_line, quote};
+use crate::format::one_line;
 use crate::read::{Field, Form, Raw, Value};
-use crate::submission::{Submission, kind_name};
+use crate::submission::{DemandRow, Submission, SupplyRow, kind_name};
+use crate::toml_doc::{TomlWriter, inline, number, rows};
 use crate::validate::validate;
 use crate::{BASELINE_MONTH, REGIONS, YEARS};
 
 impl Submission {
     /// The submission as TOML (see the module documentation for the format).
     pub fn to_toml(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# wfcast CIO toolkit submission of {} ({}), staff in post at 31 March 2025 and demand to 2030.",
+        let mut w = TomlWriter::new();
+        w.comment(&format!(
+            "wfcast CIO toolkit submission of {} ({}), staff in post at 31 March 2025 and demand to 2030.",
             self.org_code,
             one_line(&self.org_name)
-        );
-        out.push_str(TOML_GUIDE);
-        let _ = writeln!(out, "org_code = {}", quote(&self.org_code));
-        let _ = writeln!(out, "org_name = {}", quote(&self.org_name));
-        let _ = writeln!(out, "region = {}", quote(&self.region));
-        let _ = writeln!(out, "baseline_date = {}", quote(BASELINE_MONTH));
-        let _ = writeln!(out, "futures = [{}, {}]", quote(&self.futures[0]), quote(&self.futures[1]));
-        let _ =
-            writeln!(out, "new_roles = [{}]", self.new_roles.iter().map(|r| quote(r)).collect::<Vec<_>>().join(", "));
-        out.push_str("\n# Staff in post at 31 March 2025: one row per role and band.\nstaff = [\n");
-        for s in &self.staff {
-            let _ = writeln!(
-                out,
-                "  {{ role = {}, band = {}, headcount = {}, fte = {}, establishment_fte = {} }},",
-                quote(&s.role),
-                quote(s.band.label()),
-                s.headcount,
-                s.fte,
-                s.establishment_fte
-            );
-        }
-        out.push_str("]\n\n# FTE needed at 31 March of each year: one row per role, band and future.\ndemand = [\n");
-        for d in &self.demand {
-            let years: Vec<String> = YEARS.iter().zip(d.fte).map(|(y, v)| format!("{y} = {v}")).collect();
-            let _ = writeln!(
-                out,
-                "  {{ role = {}, band = {}, future = {}, fte = {{ {} }} }},",
-                quote(&d.role),
-                quote(d.band.label()),
-                quote(&d.future),
-                years.join(", ")
-            );
-        }
-        out.push_str("]\n\n# Planned supply routes.\nsupply = [\n");
-        for s in &self.supply {
-            let mut fields =
-                vec![format!("route = {}", quote(&s.route)), format!("kind = {}", quote(kind_name(s.kind)))];
-            if let Some(r) = &s.role {
-                fields.push(format!("role = {}", quote(r)));
-            }
-            if let Some(b) = s.band {
-                fields.push(format!("band = {}", quote(b.label())));
-            }
-            if let Some(v) = s.starters_per_year {
-                fields.push(format!("starters_per_year = {v}"));
-            }
-            if let Some(v) = s.duration_months {
-                fields.push(format!("duration_months = {v}"));
-            }
-            if let Some(v) = s.completion_rate {
-                fields.push(format!("completion_rate = {v}"));
-            }
-            if let Some(v) = s.fill_rate {
-                fields.push(format!("fill_rate = {v}"));
-            }
-            let _ = writeln!(out, "  {{ {} }},", fields.join(", "));
-        }
-        out.push_str("]\n");
-        out
+        ));
+        w.comment(TOML_GUIDE);
+        w.key("org_code", self.org_code.as_str());
+        w.key("org_name", self.org_name.as_str());
+        w.key("region", self.region.as_str());
+        w.key("baseline_date", BASELINE_MONTH);
+        w.key("futures", TomlValue::Array(self.futures.iter().map(String::as_str).collect()));
+        w.key("new_roles", TomlValue::Array(self.new_roles.iter().map(String::as_str).collect()));
+        w.blank();
+        w.comment("Staff in post at 31 March 2025: one row per role and band.");
+        let staff = self
+            .staff
+            .iter()
+            .map(|s| staff_row(&s.role, s.band, [number(s.headcount), number(s.fte), number(s.establishment_fte)]));
+        w.key("staff", rows(staff, &[]));
+        w.blank();
+        w.comment("FTE needed at 31 March of each year: one row per role, band and future.");
+        w.key("demand", rows(self.demand.iter().map(|d| demand_row(d, number)), &[]));
+        w.blank();
+        w.comment("Planned supply routes.");
+        w.key("supply", rows(self.supply.iter().map(supply_row), &[]));
+        w.finish()
     }
 
     /// Reads a submission from TOML text (`path` names it in errors).
@@ -90,57 +55,110 @@ impl Submission {
     }
 }
 
+/// The comment at the top of every TOML submission, after its first line.
 const TOML_GUIDE: &str = "\
-# Fill in or correct the numbers, then send this file back (or the .xlsx; they hold the same).
-# staff: people in post at 31 March 2025 (headcount, a whole number), their FTE, and the
-#   funded establishment in FTE. Bands: 2, 3, 4, 5, 6, 7, 8a, 8b, 8c, 8d or 9.
-# demand: FTE needed at 31 March of each year, per future; a year left out means no change
-#   from the year before. A staff row without a demand row keeps today's establishment.
-# supply: kind = \"pipeline\" (role, band, starters_per_year; duration_months, default 0 =
-#   straight into post; completion_rate 0 to 1, default 1) or kind = \"vacancy-fill\"
-#   (fill_rate 0 to 1; role and band optional, all when left out).
-# Roles: the 20 national roles, or roles listed in new_roles. Unknown keys are refused.
-";
+Fill in or correct the numbers, then send this file back (or the .xlsx; they hold the same).
+staff: people in post at 31 March 2025 (headcount, a whole number), their FTE, and the
+  funded establishment in FTE. Bands: 2, 3, 4, 5, 6, 7, 8a, 8b, 8c, 8d or 9.
+demand: FTE needed at 31 March of each year, per future; a year left out means no change
+  from the year before. A staff row without a demand row keeps today's establishment.
+supply: kind = \"pipeline\" (role, band, starters_per_year; duration_months, default 0 =
+  straight into post; completion_rate 0 to 1, default 1) or kind = \"vacancy-fill\"
+  (fill_rate 0 to 1; role and band optional, all when left out).
+Roles: the 20 national roles, or roles listed in new_roles. Unknown keys are refused.";
+
+/// A staff row: role, band, then headcount, FTE and establishment.
+fn staff_row(role: &str, band: Band, [headcount, fte, establishment]: [TomlValue; 3]) -> TomlValue {
+    inline([
+        ("role", role.into()),
+        ("band", band.label().into()),
+        ("headcount", headcount),
+        ("fte", fte),
+        ("establishment_fte", establishment),
+    ])
+}
+
+/// A demand row, its FTE of each year written by `value`.
+fn demand_row(d: &DemandRow, value: fn(f64) -> TomlValue) -> TomlValue {
+    let years: Vec<String> = YEARS.iter().map(|y| y.to_string()).collect();
+    let fte = inline(years.iter().zip(d.fte).map(|(y, v)| (y.as_str(), value(v))));
+    inline([
+        ("role", d.role.as_str().into()),
+        ("band", d.band.label().into()),
+        ("future", d.future.as_str().into()),
+        ("fte", fte),
+    ])
+}
+
+/// A supply row: route and kind, then the fields given.
+fn supply_row(s: &SupplyRow) -> TomlValue {
+    let mut fields: Vec<(&str, TomlValue)> =
+        vec![("route", s.route.as_str().into()), ("kind", kind_name(s.kind).into())];
+    if let Some(r) = &s.role {
+        fields.push(("role", r.as_str().into()));
+    }
+    if let Some(b) = s.band {
+        fields.push(("band", b.label().into()));
+    }
+    let numbers = [
+        ("starters_per_year", s.starters_per_year),
+        ("duration_months", s.duration_months.map(f64::from)),
+        ("completion_rate", s.completion_rate),
+        ("fill_rate", s.fill_rate),
+    ];
+    fields.extend(numbers.into_iter().filter_map(|(k, v)| Some((k, number(v?)))));
+    inline(fields)
+}
 
 /// The TOML form of a template without an extract: the national roles at their typical
-/// bands, commented out.
-pub(crate) fn blank_toml(sub: &Submission, rows: &[(String, Band)]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# wfcast CIO toolkit submission of {}: staff in post at 31 March 2025 and demand to 2030.",
+/// bands, and examples of demand and supply, commented out.
+pub(crate) fn blank_toml(sub: &Submission, blank: &[(String, Band)]) -> String {
+    let mut w = TomlWriter::new();
+    w.comment(&format!(
+        "wfcast CIO toolkit submission of {}: staff in post at 31 March 2025 and demand to 2030.",
         sub.org_code
-    );
-    out.push_str(TOML_GUIDE);
-    let _ = writeln!(out, "org_code = {}", quote(&sub.org_code));
-    let _ = writeln!(out, "org_name = {}  # fill in", quote(&sub.org_name));
-    let _ = writeln!(out, "region = {}  # one of: {}", quote(&sub.region), REGIONS.join(", "));
-    let _ = writeln!(out, "baseline_date = {}", quote(BASELINE_MONTH));
-    let _ = writeln!(out, "futures = [{}, {}]", quote(&sub.futures[0]), quote(&sub.futures[1]));
-    out.push_str("new_roles = []\n\n# Staff in post at 31 March 2025: uncomment the rows you have and fill in the numbers.\nstaff = [\n");
-    for (role, band) in rows {
-        let _ = writeln!(
-            out,
-            "  # {{ role = {}, band = {}, headcount = 0, fte = 0.0, establishment_fte = 0.0 }},",
-            quote(role),
-            quote(band.label())
-        );
-    }
-    out.push_str(
-        "]\n\n# FTE needed at 31 March of each year, per future (rows left out: today's establishment).\ndemand = [\n",
-    );
-    let years: Vec<String> = YEARS.iter().map(|y| format!("{y} = 0.0")).collect();
-    let _ = writeln!(
-        out,
-        "  # {{ role = \"Data Science\", band = \"7\", future = {}, fte = {{ {} }} }},",
-        quote(&sub.futures[0]),
-        years.join(", ")
-    );
-    out.push_str("]\n\n# Planned supply routes.\nsupply = [\n");
-    out.push_str("  # { route = \"Graduate DDaT scheme\", kind = \"pipeline\", role = \"Data Science\", band = \"6\", starters_per_year = 2, duration_months = 24, completion_rate = 0.85 },\n");
-    out.push_str("  # { route = \"External recruitment\", kind = \"vacancy-fill\", fill_rate = 0.7 },\n");
-    out.push_str("]\n");
-    out
+    ));
+    w.comment(TOML_GUIDE);
+    w.key("org_code", sub.org_code.as_str());
+    w.key_noted("org_name", sub.org_name.as_str(), "fill in");
+    w.key_noted("region", sub.region.as_str(), &format!("one of: {}", REGIONS.join(", ")));
+    w.key("baseline_date", BASELINE_MONTH);
+    w.key("futures", TomlValue::Array(sub.futures.iter().map(String::as_str).collect()));
+    w.key("new_roles", TomlValue::Array(toml_edit::Array::new()));
+    w.blank();
+    w.comment("Staff in post at 31 March 2025: uncomment the rows you have and fill in the numbers.");
+    let staff: Vec<TomlValue> =
+        blank.iter().map(|(role, band)| staff_row(role, *band, [0.into(), 0.0.into(), 0.0.into()])).collect();
+    w.key("staff", rows([], &staff));
+    w.blank();
+    w.comment("FTE needed at 31 March of each year, per future (rows left out: today's establishment).");
+    let example =
+        DemandRow { role: "Data Science".into(), band: Band::B7, future: sub.futures[0].clone(), fte: [0.0; 5] };
+    w.key("demand", rows([], &[demand_row(&example, TomlValue::from)]));
+    w.blank();
+    w.comment("Planned supply routes.");
+    let graduates = SupplyRow {
+        route: "Graduate DDaT scheme".into(),
+        kind: SupplyKind::Pipeline,
+        role: Some("Data Science".into()),
+        band: Some(Band::B6),
+        starters_per_year: Some(2.0),
+        duration_months: Some(24),
+        completion_rate: Some(0.85),
+        fill_rate: None,
+    };
+    let recruitment = SupplyRow {
+        route: "External recruitment".into(),
+        kind: SupplyKind::VacancyFill,
+        role: None,
+        band: None,
+        starters_per_year: None,
+        duration_months: None,
+        completion_rate: None,
+        fill_rate: Some(0.7),
+    };
+    w.key("supply", rows([], &[supply_row(&graduates), supply_row(&recruitment)]));
+    w.finish()
 }
 
 /// A band in TOML: a string (`"8a"`, `"Band 5"`) or a whole number (`5`).
