@@ -1,4 +1,4 @@
-//! Small formatting helpers: rounding, plain numbers, TOML scalars and one-line text.
+//! Small formatting helpers: rounding, plain numbers and one-line text.
 
 /// `x` rounded to `decimals` decimals (never `-0`).
 pub(crate) fn round_to(x: f64, decimals: i32) -> f64 {
@@ -10,16 +10,6 @@ pub(crate) fn round_to(x: f64, decimals: i32) -> f64 {
 /// A number for CSV and comments: shortest form, no exponent.
 pub(crate) fn plain(x: f64) -> String {
     format!("{}", round_to(x, 9))
-}
-
-/// A TOML float (always with a decimal point or exponent).
-pub(crate) fn float(x: f64) -> String {
-    format!("{x:?}")
-}
-
-/// A TOML string (quoted and escaped by the toml crate).
-pub(crate) fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
 }
 
 /// `s` with control characters (newlines, tabs) as spaces, for one line of a comment or message.

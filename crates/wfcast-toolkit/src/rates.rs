@@ -1,36 +1,75 @@
 //! The rates of the national scenario: taken from a rates fragment (keeping the rules of
-//! roles and regions the submissions have) or the national defaults.
+//! roles and regions the submissions have) or the national defaults, written through the
+//! scenario types' [`RateSection`] and [`Transfer`].
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use wfcast_core::band::{BAND_HELP, Band};
 use wfcast_core::error::{Error, Result};
 use wfcast_core::sampling::ParamSpec;
-use wfcast_core::scenario::{Names, RateSection, ScenarioFile};
+use wfcast_core::scenario::{Names, Origin, RateRule, RateSection, ScenarioFile, Transfer};
 
-use crate::format::{float, one_line, quote};
+use crate::format::one_line;
+use crate::toml_doc::{TomlWriter, inline, names, param, rows};
 
-/// The rates of a national scenario made without a rates fragment.
-pub(crate) const DEFAULT_RATES: &str = "\
-# ---- Rates: national defaults (no --rates fragment was given). ASSUMPTIONS, to be replaced by
-# rates calibrated from ESR history (`wfcast calibrate`, then `wfcast aggregate --rates`):
-# leaving the NHS 10% a year (NHS-wide leaver rates run at about 8% to 11% a year: NHS Digital),
-# moving up a band 5% a year, 2.5% at bands 7 and 8a (the 'glass ceiling' of the Health
-# Informatics Career Pathways report, 2019), no moves between roles.
-[attrition]
-default = { mean = 0.1, sd = 0.015 }
+/// Why the national defaults are what they are, above them in the scenario.
+const DEFAULT_RATES_NOTE: &str = "\
+---- Rates: national defaults (no --rates fragment was given). ASSUMPTIONS, to be replaced by
+rates calibrated from ESR history (`wfcast calibrate`, then `wfcast aggregate --rates`):
+leaving the NHS 10% a year (NHS-wide leaver rates run at about 8% to 11% a year: NHS Digital),
+moving up a band 5% a year, 2.5% at bands 7 and 8a (the 'glass ceiling' of the Health
+Informatics Career Pathways report, 2019), no moves between roles.";
 
-[progression]
-default = 0.05
-rule = [
-  { band = [\"7\", \"8a\"], rate = 0.025 },
-]
-";
+/// The rates of a national scenario made without a rates fragment: attrition 10% a year,
+/// progression 5% a year and 2.5% at bands 7 and 8a.
+pub(crate) fn default_rates(w: &mut TomlWriter) {
+    w.comment(DEFAULT_RATES_NOTE);
+    let attrition = RateSection { default: Some(ParamSpec::MeanSd { mean: 0.1, sd: 0.015 }), rule: Vec::new() };
+    rate_section(w, "attrition", &attrition);
+    w.blank();
+    let glass_ceiling = RateRule {
+        role: None,
+        band: Some(Names(vec!["7".into(), "8a".into()])),
+        region: None,
+        rate: ParamSpec::Fixed(0.025),
+        origin: Origin::default(),
+    };
+    let progression = RateSection { default: Some(ParamSpec::Fixed(0.05)), rule: vec![glass_ceiling] };
+    rate_section(w, "progression", &progression);
+}
 
-/// The attrition, progression and transfers of a rates fragment, as TOML, keeping only the
-/// roles and regions of the national baseline.
-pub(crate) fn rates_from_fragment(path: &Path, roles: &BTreeSet<String>, regions: &BTreeSet<String>) -> Result<String> {
+/// `[name]`: the default and the rules of an attrition or progression section.
+fn rate_section(w: &mut TomlWriter, name: &str, section: &RateSection) {
+    w.table(name);
+    if let Some(d) = &section.default {
+        w.key("default", param(d));
+    }
+    if !section.rule.is_empty() {
+        let rules = section.rule.iter().map(|r| {
+            let selectors = [("role", &r.role), ("band", &r.band), ("region", &r.region)];
+            let fields = selectors.into_iter().filter_map(|(k, v)| Some((k, names(v.as_ref()?))));
+            inline(fields.chain([("rate", param(&r.rate))]))
+        });
+        w.key("rule", rows(rules, &[]));
+    }
+}
+
+/// `[[transfer]]`: one move between roles.
+fn transfer(w: &mut TomlWriter, t: &Transfer) {
+    w.array_table("transfer");
+    w.key("from", t.from.as_str());
+    w.key("to", t.to.as_str());
+    if let Some(b) = &t.band {
+        w.key("band", names(b));
+    }
+    if let Some(r) = &t.region {
+        w.key("region", names(r));
+    }
+    w.key("rate", param(&t.rate));
+}
+
+/// Reads a rates fragment: a scenario file that extends no other.
+fn read_fragment(path: &Path) -> Result<ScenarioFile> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::input(path, "", "is not UTF-8 text: expected a TOML scenario fragment"))?;
@@ -48,6 +87,18 @@ pub(crate) fn rates_from_fragment(path: &Path, roles: &BTreeSet<String>, regions
             "a rates fragment that extends another: pass the file it extends, or merge them",
         ));
     }
+    Ok(spec)
+}
+
+/// The attrition, progression and transfers of a rates fragment, keeping only the roles and
+/// regions of the national baseline, with a comment naming what was left out.
+pub(crate) fn rates_from_fragment(
+    w: &mut TomlWriter,
+    path: &Path,
+    roles: &BTreeSet<String>,
+    regions: &BTreeSet<String>,
+) -> Result<()> {
+    let spec = read_fragment(path)?;
     let mut dropped: Vec<String> = Vec::new();
     // Keeps the known names of a selector; `None` when it named some and none are known.
     let keep = |names: &Option<Names>,
@@ -77,20 +128,16 @@ pub(crate) fn rates_from_fragment(path: &Path, roles: &BTreeSet<String>, regions
         }
         Ok(())
     };
-    let mut out = format!(
-        "# ---- Rates: from {} (its [attrition], [progression] and [[transfer]]; its supply and demand are\n\
-         #   not used: the submissions give those).\n",
+    w.comment(&format!(
+        "---- Rates: from {} (its [attrition], [progression] and [[transfer]]; its supply and demand are\n  \
+         not used: the submissions give those).",
         one_line(&path.display().to_string())
-    );
+    ));
     let mut rules_left = 0;
     for (name, section) in [("attrition", &spec.attrition), ("progression", &spec.progression)] {
-        let Some(RateSection { default, rule }) = section else { continue };
-        let _ = writeln!(out, "\n[{name}]");
-        if let Some(d) = default {
-            let _ = writeln!(out, "default = {}", param(d));
-        }
-        let mut lines = String::new();
-        for (i, r) in rule.iter().enumerate() {
+        let Some(section) = section else { continue };
+        let mut kept = RateSection { default: section.default.clone(), rule: Vec::new() };
+        for (i, r) in section.rule.iter().enumerate() {
             check_bands(&r.band, &format!("{name}.rule[{i}]"))?;
             let (Some(role), Some(region)) =
                 (keep(&r.role, roles, "role", &mut dropped), keep(&r.region, regions, "region", &mut dropped))
@@ -98,13 +145,10 @@ pub(crate) fn rates_from_fragment(path: &Path, roles: &BTreeSet<String>, regions
                 rules_left += 1;
                 continue;
             };
-            let mut fields = selector_fields(&role, &r.band, &region);
-            fields.push(format!("rate = {}", param(&r.rate)));
-            let _ = writeln!(lines, "  {{ {} }},", fields.join(", "));
+            kept.rule.push(RateRule { role, region, ..r.clone() });
         }
-        if !lines.is_empty() {
-            let _ = write!(out, "rule = [\n{lines}]\n");
-        }
+        w.blank();
+        rate_section(w, name, &kept);
     }
     for (i, t) in spec.transfer.iter().enumerate() {
         check_bands(&t.band, &format!("transfer[{i}]"))?;
@@ -126,49 +170,15 @@ pub(crate) fn rates_from_fragment(path: &Path, roles: &BTreeSet<String>, regions
             rules_left += 1;
             continue;
         }
-        let _ = writeln!(out, "\n[[transfer]]\nfrom = {}\nto = {}", quote(&t.from), quote(&t.to));
-        if let Some(b) = &t.band {
-            let _ = writeln!(out, "band = {}", names(b));
-        }
-        if let Some(r) = &region {
-            let _ = writeln!(out, "region = {}", names(r));
-        }
-        let _ = writeln!(out, "rate = {}", param(&t.rate));
+        w.blank();
+        transfer(w, &Transfer { region, ..t.clone() });
     }
     if !dropped.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n# Not in any submission, so left out of the rules above: {} ({rules_left} rules or transfers\n#   left out whole).",
+        w.blank();
+        w.comment(&format!(
+            "Not in any submission, so left out of the rules above: {} ({rules_left} rules or transfers\n  left out whole).",
             dropped.join(", ")
-        );
+        ));
     }
-    Ok(out)
-}
-
-/// The `role`, `band` and `region` of a rule, those given.
-fn selector_fields(role: &Option<Names>, band: &Option<Names>, region: &Option<Names>) -> Vec<String> {
-    let mut fields = Vec::new();
-    for (k, v) in [("role", role), ("band", band), ("region", region)] {
-        if let Some(n) = v {
-            fields.push(format!("{k} = {}", names(n)));
-        }
-    }
-    fields
-}
-
-/// One name as a string, several as a list.
-pub(crate) fn names(n: &Names) -> String {
-    match n.0.as_slice() {
-        [one] => quote(one),
-        many => format!("[{}]", many.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")),
-    }
-}
-
-/// A rate: a number, `{ mean, sd }` or `{ low, high }`.
-fn param(p: &ParamSpec) -> String {
-    match p {
-        ParamSpec::Fixed(x) => float(*x),
-        ParamSpec::MeanSd { mean, sd } => format!("{{ mean = {}, sd = {} }}", float(*mean), float(*sd)),
-        ParamSpec::LowHigh { low, high } => format!("{{ low = {}, high = {} }}", float(*low), float(*high)),
-    }
+    Ok(())
 }

@@ -1,13 +1,12 @@
 //! The national supply routes: the organisations' routes of one name and kind summed into
 //! one route (pipelines split by duration), written as the `[[supply]]` of the common scenario.
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use wfcast_core::band::Band;
 use wfcast_core::scenario::{Names, SupplyKind};
 
-use crate::format::{float, one_line, plain, quote, round_to};
-use crate::rates::names;
+use crate::format::{one_line, plain, round_to};
 use crate::submission::Submission;
+use crate::toml_doc::{TomlWriter, float, inline, names, rows};
 
 /// A pipeline summed over organisations: rows of one name (case aside) and duration.
 struct Pipe {
@@ -115,20 +114,25 @@ fn gather(subs: &[Submission]) -> (BTreeMap<(String, u32), Pipe>, BTreeMap<Strin
     (pipes, fills)
 }
 
-/// The national supply routes, as TOML.
-pub(crate) fn national_supply(subs: &[Submission], roles: &BTreeSet<String>, regions: &BTreeSet<String>) -> String {
+/// The national supply routes: a comment on how they were summed, then one `[[supply]]` per
+/// route (a comment for each route left out).
+pub(crate) fn national_supply(
+    w: &mut TomlWriter,
+    subs: &[Submission],
+    roles: &BTreeSet<String>,
+    regions: &BTreeSet<String>,
+) {
     let (pipes, fills) = gather(subs);
-    let mut out = String::new();
+    w.blank();
     if pipes.is_empty() && fills.is_empty() {
-        out.push_str("\n# ---- Supply: no submission plans a supply route.\n");
-        return out;
+        w.comment("---- Supply: no submission plans a supply route.");
+        return;
     }
-    let _ = writeln!(
-        out,
-        "\n# ---- Supply: the organisations' routes, summed. Pipelines: intake = starters summed, completion =\n\
-         #   starters-weighted mean, entry shares = starters x completion of each organisation's cell (its\n\
-         #   region), intake spread evenly over the year. Vacancy-fill: one route per name, into the roles,\n\
-         #   bands and regions its organisations named, fill rate weighted by their establishment there."
+    w.comment(
+        "---- Supply: the organisations' routes, summed. Pipelines: intake = starters summed, completion =\n  \
+         starters-weighted mean, entry shares = starters x completion of each organisation's cell (its\n  \
+         region), intake spread evenly over the year. Vacancy-fill: one route per name, into the roles,\n  \
+         bands and regions its organisations named, fill rate weighted by their establishment there.",
     );
     let mut durations: BTreeMap<String, usize> = BTreeMap::new();
     for (lower, _) in pipes.keys() {
@@ -136,67 +140,73 @@ pub(crate) fn national_supply(subs: &[Submission], roles: &BTreeSet<String>, reg
     }
     for ((lower, duration), p) in &pipes {
         let name = if durations[lower] > 1 { format!("{} ({duration} months)", p.name) } else { p.name.clone() };
-        let orgs: Vec<String> = p.orgs.iter().map(|(o, n)| format!("{o} {}", plain(round_to(*n, 2)))).collect();
-        let _ = writeln!(out, "\n[[supply]]\n# Starters a year by organisation: {}.", orgs.join(", "));
-        if p.starters <= 0.0 || (duration == &0 && p.completers <= 0.0) {
-            let _ = writeln!(out, "# No starters: left out.");
-            out.truncate(out.rfind("\n[[supply]]").unwrap_or(out.len()));
-            let _ = writeln!(out, "\n# Route {}: no starters, left out.", one_line(&name));
-            continue;
-        }
-        let _ = writeln!(out, "name = {}", quote(&name));
-        let use_completers = p.completers > 0.0;
-        if *duration == 0 {
-            let _ = writeln!(out, "# Straight into post: intake = starters x completion.");
-            let _ = writeln!(out, "intake = {}", float(round_to(p.completers, 9)));
-        } else {
-            let _ = writeln!(out, "intake = {}", float(round_to(p.starters, 9)));
-            let _ = writeln!(out, "duration_months = {duration}");
-            let _ = writeln!(out, "completion = {}", float(round_to(p.completers / p.starters, 9)));
-        }
-        out.push_str("entry = [\n");
-        for ((role, band, region), (completers, starters)) in &p.entry {
-            let share = if use_completers { *completers } else { *starters };
-            if share <= 0.0 {
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "  {{ role = {}, band = {}, region = {}, share = {} }},",
-                quote(role),
-                quote(band.label()),
-                quote(region),
-                float(round_to(share, 9))
-            );
-        }
-        out.push_str("]\n");
+        pipeline(w, &name, *duration, p);
     }
     for f in fills.values() {
-        let fill = if f.weight > 0.0 { f.weighted / f.weight } else { f.plain / f.rows as f64 };
-        let role_names: Option<Vec<String>> =
-            f.roles.as_ref().map(|set| set.iter().filter(|r| roles.contains(*r)).cloned().collect());
-        let _ = writeln!(
-            out,
-            "\n[[supply]]\n# From {} organisations ({}); fill rate weighted by their establishment in the cells named.",
-            f.orgs.len(),
-            f.orgs.iter().cloned().collect::<Vec<_>>().join(", ")
-        );
-        if role_names.as_ref().is_some_and(Vec::is_empty) {
-            out.truncate(out.rfind("\n[[supply]]").unwrap_or(out.len()));
-            let _ = writeln!(out, "\n# Route {}: names only roles no organisation has, left out.", one_line(&f.name));
-            continue;
-        }
-        let _ = writeln!(out, "name = {}\nkind = \"vacancy-fill\"", quote(&f.name));
-        let _ = writeln!(out, "fill_rate = {}", float(round_to(fill, 9)));
-        if let Some(r) = role_names {
-            let _ = writeln!(out, "role = {}", names(&Names(r)));
-        }
-        if let Some(b) = &f.bands {
-            let _ = writeln!(out, "band = {}", names(&Names(b.iter().map(|b| b.label().to_string()).collect())));
-        }
-        if f.regions != *regions {
-            let _ = writeln!(out, "region = {}", names(&Names(f.regions.iter().cloned().collect())));
-        }
+        vacancy_fill(w, f, roles, regions);
     }
-    out
+}
+
+/// One national pipeline, `name`d (with its duration when the name has several).
+fn pipeline(w: &mut TomlWriter, name: &str, duration: u32, p: &Pipe) {
+    w.blank();
+    if p.starters <= 0.0 || (duration == 0 && p.completers <= 0.0) {
+        w.comment(&format!("Route {}: no starters, left out.", one_line(name)));
+        return;
+    }
+    let orgs: Vec<String> = p.orgs.iter().map(|(o, n)| format!("{o} {}", plain(round_to(*n, 2)))).collect();
+    w.array_table("supply");
+    w.comment(&format!("Starters a year by organisation: {}.", orgs.join(", ")));
+    w.key("name", name);
+    let use_completers = p.completers > 0.0;
+    if duration == 0 {
+        w.comment("Straight into post: intake = starters x completion.");
+        w.key("intake", float(round_to(p.completers, 9)));
+    } else {
+        w.key("intake", float(round_to(p.starters, 9)));
+        w.key("duration_months", i64::from(duration));
+        w.key("completion", float(round_to(p.completers / p.starters, 9)));
+    }
+    let entry = p.entry.iter().filter_map(|((role, band, region), (completers, starters))| {
+        let share = if use_completers { *completers } else { *starters };
+        (share > 0.0).then(|| {
+            inline([
+                ("role", role.as_str().into()),
+                ("band", band.label().into()),
+                ("region", region.as_str().into()),
+                ("share", float(round_to(share, 9))),
+            ])
+        })
+    });
+    w.key("entry", rows(entry, &[]));
+}
+
+/// One national vacancy-fill route; `roles` and `regions` are those of the baseline.
+fn vacancy_fill(w: &mut TomlWriter, f: &Fill, roles: &BTreeSet<String>, regions: &BTreeSet<String>) {
+    let fill = if f.weight > 0.0 { f.weighted / f.weight } else { f.plain / f.rows as f64 };
+    let role_names: Option<Vec<String>> =
+        f.roles.as_ref().map(|set| set.iter().filter(|r| roles.contains(*r)).cloned().collect());
+    w.blank();
+    if role_names.as_ref().is_some_and(Vec::is_empty) {
+        w.comment(&format!("Route {}: names only roles no organisation has, left out.", one_line(&f.name)));
+        return;
+    }
+    w.array_table("supply");
+    w.comment(&format!(
+        "From {} organisations ({}); fill rate weighted by their establishment in the cells named.",
+        f.orgs.len(),
+        f.orgs.iter().cloned().collect::<Vec<_>>().join(", ")
+    ));
+    w.key("name", f.name.as_str());
+    w.key("kind", "vacancy-fill");
+    w.key("fill_rate", float(round_to(fill, 9)));
+    if let Some(r) = role_names {
+        w.key("role", names(&Names(r)));
+    }
+    if let Some(b) = &f.bands {
+        w.key("band", names(&Names(b.iter().map(|b| b.label().to_string()).collect())));
+    }
+    if f.regions != *regions {
+        w.key("region", names(&Names(f.regions.iter().cloned().collect())));
+    }
 }

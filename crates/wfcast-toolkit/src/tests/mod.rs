@@ -3,4 +3,5 @@ mod aggregate;
 mod read;
 mod support;
 mod template;
+mod toml_doc;
 mod toml_form;
