@@ -40,16 +40,19 @@ mod scenario;
 #[cfg(test)]
 pub(crate) mod tests;
 
+/// The date labels of the charts' time axes (they live with the other formatters).
+pub use crate::format::{financial_year_label, month_label};
 pub use backtest::{backtest_stem, write_backtest_charts};
 pub use gaps::GAP_BY_REGION_CHART;
+/// File names of roles and scenarios, as the output folders spell them.
+pub use wfcast_io::export::slug;
 
-use axis::parse_month;
 use compare::{compare_difference, compare_gap};
 use families::supply_demand_families;
 use flows::flows;
 use gaps::{compare_gap_by_role, gap_by_region};
 use heatmap::gap_heatmap;
-use kit::{MONTHS, save};
+use kit::save;
 use scenario::{cost, gap_total, supply_demand};
 use std::path::{Path, PathBuf};
 use wfcast_core::error::Result;
@@ -106,41 +109,6 @@ pub fn write_comparison_charts(comparison: &Comparison, dir: &Path) -> Result<Ve
 
 /// The file stem of the chart of supply and demand by role family.
 pub const FAMILIES_CHART: &str = "supply_demand_families";
-
-/// A file-name-safe form of a role or scenario name: lower case, `-` between words.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for ch in name.chars() {
-        if ch.is_ascii_alphanumeric() {
-            out.push(ch.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
-/// The label of a reporting date on a chart's time axis. A date in March is the end of a
-/// financial year (April to March) and is labelled with that year: `2026-03` is `2025/26`.
-/// Other months are labelled as month and year (`2030-09` is `Sep 2030`); text that is not
-/// `YYYY-MM` is returned as it is.
-pub fn financial_year_label(date: &str) -> String {
-    match parse_month(date) {
-        Some((year, 3)) => format!("{}/{:02}", year - 1, year.rem_euclid(100)),
-        Some(_) => month_label(date),
-        None => date.to_string(),
-    }
-}
-
-/// A date as month and year (`2025-03` is `Mar 2025`): how the baseline is labelled, since it
-/// is a position at one date rather than a year's results. Text that is not `YYYY-MM` is
-/// returned as it is.
-pub fn month_label(date: &str) -> String {
-    match parse_month(date) {
-        Some((year, month)) => format!("{} {year}", MONTHS[month as usize - 1]),
-        None => date.to_string(),
-    }
-}
 
 /// The `charts/` folder of an output folder.
 pub struct Charts;

@@ -25,9 +25,10 @@ mod sheets;
 #[cfg(test)]
 mod tests;
 
+use crate::format::display_title;
 use charts::chart_images;
 use comparison::comparison_workbook;
-use results::{display_title, results_workbook};
+use results::results_workbook;
 
 /// The file name of a run's workbook.
 pub const RESULTS_XLSX: &str = "results.xlsx";

@@ -1,7 +1,7 @@
 //! Axes: numeric axes with round-numbered ticks, time axes over reporting dates, gridlines
 //! and the markers drawn across a plot (zero line, baseline, training date).
 use super::kit::*;
-use super::{financial_year_label, month_label};
+use crate::format::{financial_year_label, month_label, parse_month};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -213,20 +213,8 @@ pub(super) fn date_marker<DB: DrawingBackend>(
     Ok(())
 }
 
-/// `YYYY-MM` as (year, month).
-pub(super) fn parse_month(date: &str) -> Option<(i32, u32)> {
-    let (y, m) = date.trim().split_once('-')?;
-    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-    (y > 0 && (1..=12).contains(&m)).then_some((y, m))
-}
-
 /// A date's position on a time axis, in years.
 pub(super) fn x_of(date: &str) -> Option<f64> {
     let (y, m) = parse_month(date)?;
     Some(y as f64 + (m as f64 - 1.0) / 12.0)
-}
-
-/// `v` with `decimals` decimals and thousands separated by commas: `45,000`, `−1,250.5`.
-pub(super) fn thousands(v: f64, decimals: usize) -> String {
-    if v.is_finite() { crate::format::typeset(v, decimals) } else { String::new() }
 }

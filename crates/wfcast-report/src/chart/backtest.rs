@@ -3,8 +3,8 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use super::month_label;
 use super::slug;
+use crate::format::{self, month_label, thousands};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -42,14 +42,6 @@ pub(super) const TREND: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 /// A month's position on a time axis, in years (as [`x_of`] of its `YYYY-MM`).
 pub(super) fn month_x(m: Month) -> f64 {
     m.0 as f64 / 12.0
-}
-
-/// A MAPE as `2.1%` (a dash when there is none).
-pub(super) fn mape_text(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => format!("{}%", thousands(v, 1)),
-        _ => "–".into(),
-    }
 }
 
 /// A method's name in a sentence: `wfcast`, `no change`, `linear trend`.
@@ -110,7 +102,7 @@ pub(super) fn backtest_chart(results: &BacktestResults, series: &str) -> Option<
 
     let who = if series == TOTAL { format!("{TOTAL} (all roles)") } else { series.to_string() };
     let trained = train.map(|t| month_label(&t.to_string())).unwrap_or_else(|| meta.train_until.clone());
-    let runs = format!("{} run{}", thousands(meta.runs as f64, 0), if meta.runs == 1 { "" } else { "s" });
+    let runs = format::runs(meta.runs);
     let title = vec![
         format!("Backtest: {who} — trained to {trained}, {runs}"),
         format!("Backtest: {who} — {runs}"),
@@ -118,7 +110,7 @@ pub(super) fn backtest_chart(results: &BacktestResults, series: &str) -> Option<
     ];
     let scores: Vec<String> = Method::ALL
         .iter()
-        .map(|&m| format!("{} {}", method_word(m), mape_text(results.score(series, m).map(|s| s.mape))))
+        .map(|&m| format!("{} {}", method_word(m), format::mape(results.score(series, m).map_or(f64::NAN, |s| s.mape))))
         .collect();
     let n = points.len();
     let subtitle = format!(

@@ -3,8 +3,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use super::month_label;
-use super::scenario::*;
+use crate::format::{display_title, month_label, share};
 use wfcast_core::results::{Comparison, ComparisonRow, Row};
 
 /// The rows of one scenario's series in a comparison, in date order.

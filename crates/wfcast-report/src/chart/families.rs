@@ -2,6 +2,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
+use crate::format::thousands;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use wfcast_core::results::Results;

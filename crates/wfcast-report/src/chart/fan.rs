@@ -2,6 +2,7 @@
 //! top of a fan chart, and the fan chart itself.
 use super::axis::*;
 use super::kit::*;
+use crate::format::thousands;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use wfcast_core::results::{Meta, Row};

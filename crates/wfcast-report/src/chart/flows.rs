@@ -1,7 +1,7 @@
 //! The chart of joiners by route and leavers, year by year.
 use super::axis::*;
-use super::financial_year_label;
 use super::kit::*;
+use crate::format::{financial_year_label, thousands};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use wfcast_core::results::Results;

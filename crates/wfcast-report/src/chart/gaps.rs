@@ -3,7 +3,7 @@
 use super::axis::*;
 use super::compare::*;
 use super::kit::*;
-use super::month_label;
+use crate::format::{display_title, month_label, thousands};
 use plotters::prelude::*;
 use wfcast_core::results::{Comparison, ComparisonRow, Results, Row};
 

@@ -1,6 +1,6 @@
 //! The heatmap of the gap at the last date as a share of demand, by role and band.
 use super::kit::*;
-use super::month_label;
+use crate::format::{month_label, percent};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use wfcast_core::band::Band;
@@ -69,18 +69,6 @@ pub(super) fn diverging(t: f64) -> RGBColor {
     let f = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
     let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-/// `12%`, `−3%`.
-pub(super) fn percent(v: f64) -> String {
-    let r = (v * 100.0).round();
-    if r == 0.0 {
-        "0%".into()
-    } else if r < 0.0 {
-        format!("−{}%", -r)
-    } else {
-        format!("{r}%")
-    }
 }
 
 impl Heatmap {

@@ -1,7 +1,8 @@
 //! The drawing kit every chart shares: the look (sizes, fonts, colours), drawing one figure
 //! into both backends (a supersampled PNG and an SVG), and the page around a plot (title,
 //! subtitle, legend, footer) with the texts that say which run drew it.
-use super::axis::*;
+use super::axis::Linear;
+use crate::format::{self, display_title};
 use plotters::coord::Shift;
 use plotters::element::{BitMapElement, DashedPathElement};
 use plotters::prelude::*;
@@ -52,8 +53,6 @@ pub(super) const PALETTE: [RGBColor; 8] = [
 /// Opacity of the 90% band, and of the 50% band drawn over it.
 pub(super) const ALPHA_90: f64 = 0.16;
 pub(super) const ALPHA_50: f64 = 0.30;
-pub(super) const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// Registers the bundled fonts with plotters, once per process.
 pub(super) fn fonts() {
@@ -411,12 +410,7 @@ pub(super) fn is_deterministic(meta: &Meta) -> bool {
 
 /// `1,000 runs`, `1 run`.
 pub(super) fn runs_text(meta: &Meta) -> String {
-    let n = meta.runs;
-    format!("{} run{}", thousands(n as f64, 0), if n == 1 { "" } else { "s" })
-}
-
-pub(super) fn display_title(meta: &Meta) -> &str {
-    if meta.title.trim().is_empty() { &meta.scenario } else { &meta.title }
+    format::runs(meta.runs)
 }
 
 /// `<title> — 1,000 runs`, or `<title> (deterministic)`.
@@ -462,7 +456,7 @@ pub(super) fn dates_of(rows: &[&Row]) -> Vec<String> {
 
 /// Whether every date is a 31 March (the default reporting dates).
 pub(super) fn all_march(dates: &[String]) -> bool {
-    dates.iter().all(|d| parse_month(d).is_some_and(|(_, m)| m == 3))
+    dates.iter().all(|d| format::parse_month(d).is_some_and(|(_, m)| m == 3))
 }
 
 /// When the values of a time chart are taken, for its subtitle.

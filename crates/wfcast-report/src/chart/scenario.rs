@@ -3,6 +3,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
+use crate::format::share;
 use wfcast_core::results::{Meta, Results, Row};
 
 /// Chart 1: demand and supply over time, England or one role.
@@ -31,21 +32,6 @@ pub(super) fn supply_demand(results: &Results, role: Option<&str>) -> Option<Fan
         zero: None,
         notes: Vec::new(),
     })
-}
-
-/// `83%`, with `<1%` and `>99%` so that a share that is not all or nothing never reads as one.
-pub(super) fn share(p: f64) -> String {
-    if p <= 0.0 {
-        "0%".into()
-    } else if p >= 1.0 {
-        "100%".into()
-    } else if p < 0.01 {
-        "<1%".into()
-    } else if p > 0.99 {
-        ">99%".into()
-    } else {
-        format!("{:.0}%", p * 100.0)
-    }
 }
 
 /// The share of runs in shortfall at each date after the baseline, as notes.

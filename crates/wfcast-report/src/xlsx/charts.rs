@@ -1,9 +1,9 @@
 //! The `Charts` sheet: the folder's chart PNGs in the order they are drawn, each under its title.
 use super::sheets::*;
-use crate::chart::slug;
 use rust_xlsxwriter::{Image, Worksheet};
 use std::path::Path;
 use wfcast_core::error::{Error, Result};
+use wfcast_io::export::slug;
 
 /// The largest size of a chart on a sheet, in pixels: 1200 x 700 charts are shown at 80%.
 pub(super) const CHART_WIDTH: f64 = 960.0;

@@ -4,8 +4,8 @@ use super::about::*;
 use super::charts::*;
 use super::results::*;
 use super::sheets::*;
-use crate::chart::month_label;
 use crate::format;
+use crate::format::{display_title, month_label};
 use rust_xlsxwriter::{Workbook, Worksheet};
 use wfcast_core::compare::SeriesKey;
 use wfcast_core::results::Comparison;
@@ -71,11 +71,7 @@ pub(super) fn comparison_headline(c: &Comparison, st: &Styles, name: &str) -> Xr
     let runs = if first.mode == "deterministic" {
         "deterministic (1 run, parameters at their means)".to_string()
     } else {
-        format!(
-            "{} run{} per scenario with common random numbers",
-            format::grouped(first.runs as f64, 0),
-            if first.runs == 1 { "" } else { "s" }
-        )
+        format!("{} per scenario with common random numbers", format::runs(first.runs))
     };
     ws.write_string_with_format(
         1,

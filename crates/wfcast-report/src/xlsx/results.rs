@@ -3,8 +3,8 @@
 use super::about::*;
 use super::charts::*;
 use super::sheets::*;
-use crate::chart::{financial_year_label, month_label};
 use crate::format;
+use crate::format::{display_title, financial_year_label, month_label};
 use rust_xlsxwriter::{Workbook, Worksheet};
 use wfcast_core::results::{Meta, Results, Row};
 
@@ -70,17 +70,12 @@ pub(super) fn levels(rows: &[Row]) -> Vec<(&str, Vec<&Row>)> {
     out
 }
 
-/// The title of a scenario: its title, else its name.
-pub(super) fn display_title(meta: &Meta) -> &str {
-    if meta.title.trim().is_empty() { &meta.scenario } else { &meta.title }
-}
-
 /// What was run, in a line: runs, seed, mode, version.
 pub(super) fn run_line(meta: &Meta) -> String {
     let runs = if meta.mode == "deterministic" {
         "deterministic (1 run, parameters at their means, so the interval is the median)".to_string()
     } else {
-        format!("{} run{}, stochastic", format::grouped(meta.runs as f64, 0), if meta.runs == 1 { "" } else { "s" })
+        format!("{}, stochastic", format::runs(meta.runs))
     };
     format!("Scenario {}: {runs}, seed {}; wfcast {}", meta.scenario, meta.seed, meta.version)
 }
