@@ -42,7 +42,7 @@ pub(crate) mod tests;
 
 /// The date labels of the charts' time axes (they live with the other formatters).
 pub use crate::format::{financial_year_label, month_label};
-pub use backtest::{backtest_stem, write_backtest_charts};
+pub use backtest::{backtest_charts, backtest_stem, write_backtest_charts};
 pub use gaps::GAP_BY_REGION_CHART;
 /// File names of roles and scenarios, as the output folders spell them.
 pub use wfcast_io::export::slug;
@@ -52,71 +52,85 @@ use families::supply_demand_families;
 use flows::flows;
 use gaps::{compare_gap_by_role, gap_by_region};
 use heatmap::gap_heatmap;
-use kit::save;
+use kit::render;
 use scenario::{cost, gap_total, supply_demand};
 use std::path::{Path, PathBuf};
 use wfcast_core::error::Result;
 use wfcast_core::results::{Comparison, Results};
-use wfcast_io::export::Exporter;
+use wfcast_io::export::{self, Exporter, OutputFile};
 
-/// Writes every chart of one scenario into `dir` (a `charts` folder), as PNG and SVG, and
-/// returns the files written.
-pub fn write_scenario_charts(results: &Results, dir: &Path) -> Result<Vec<PathBuf>> {
+/// Every chart of one scenario, as PNG and SVG: `<stem>.png` and `<stem>.svg` with their
+/// bytes, in the order they are drawn.
+pub fn scenario_charts(results: &Results) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     if let Some(chart) = supply_demand(results, None) {
-        files.extend(save(&chart, dir, "supply_demand_total")?);
+        files.extend(render(&chart, "supply_demand_total")?);
     }
     for role in results.roles() {
         if let Some(chart) = supply_demand(results, Some(&role)) {
-            files.extend(save(&chart, dir, &format!("supply_demand_{}", slug(&role)))?);
+            files.extend(render(&chart, &format!("supply_demand_{}", slug(&role)))?);
         }
     }
     if let Some(chart) = supply_demand_families(results) {
-        files.extend(save(&chart, dir, FAMILIES_CHART)?);
+        files.extend(render(&chart, FAMILIES_CHART)?);
     }
     if let Some(chart) = gap_total(results) {
-        files.extend(save(&chart, dir, "gap_total")?);
+        files.extend(render(&chart, "gap_total")?);
     }
     if let Some(chart) = gap_heatmap(results) {
-        files.extend(save(&chart, dir, "gap_heatmap")?);
+        files.extend(render(&chart, "gap_heatmap")?);
     }
     if let Some(chart) = gap_by_region(results) {
-        files.extend(save(&chart, dir, GAP_BY_REGION_CHART)?);
+        files.extend(render(&chart, GAP_BY_REGION_CHART)?);
     }
     if let Some(chart) = flows(results) {
-        files.extend(save(&chart, dir, "flows")?);
+        files.extend(render(&chart, "flows")?);
     }
     if let Some(chart) = cost(results) {
-        files.extend(save(&chart, dir, "cost")?);
+        files.extend(render(&chart, "cost")?);
     }
     Ok(files)
 }
 
-/// Writes the charts of a comparison into `dir` (a `charts` folder), as PNG and SVG.
-pub fn write_comparison_charts(comparison: &Comparison, dir: &Path) -> Result<Vec<PathBuf>> {
+/// The charts of a comparison, as PNG and SVG (see [`scenario_charts`]).
+pub fn comparison_charts(comparison: &Comparison) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     if let Some(chart) = compare_gap(comparison) {
-        files.extend(save(&chart, dir, "compare_gap")?);
+        files.extend(render(&chart, "compare_gap")?);
     }
     if let Some(chart) = compare_gap_by_role(comparison) {
-        files.extend(save(&chart, dir, "compare_gap_by_role")?);
+        files.extend(render(&chart, "compare_gap_by_role")?);
     }
     if let Some(chart) = compare_difference(comparison) {
-        files.extend(save(&chart, dir, "compare_difference")?);
+        files.extend(render(&chart, "compare_difference")?);
     }
     Ok(files)
+}
+
+/// Writes every chart of one scenario into `dir` (a `charts` folder, which must exist), as PNG
+/// and SVG, and returns the files written.
+pub fn write_scenario_charts(results: &Results, dir: &Path) -> Result<Vec<PathBuf>> {
+    export::write_into(dir, &scenario_charts(results)?)
+}
+
+/// Writes the charts of a comparison into `dir` (a `charts` folder, which must exist), as PNG
+/// and SVG, and returns the files written.
+pub fn write_comparison_charts(comparison: &Comparison, dir: &Path) -> Result<Vec<PathBuf>> {
+    export::write_into(dir, &comparison_charts(comparison)?)
 }
 
 /// The file stem of the chart of supply and demand by role family.
 pub const FAMILIES_CHART: &str = "supply_demand_families";
 
+/// The folder of an output folder that holds its charts.
+pub const CHARTS_DIR: &str = "charts";
+
 /// The `charts/` folder of an output folder.
 pub struct Charts;
 
 impl Exporter for Charts {
-    fn write(&self, results: &Results, dir: &Path) -> Result<()> {
-        let charts = dir.join("charts");
-        std::fs::create_dir_all(&charts).map_err(|e| wfcast_core::Error::io(&charts, e))?;
-        write_scenario_charts(results, &charts).map(|_| ())
+    fn files(&self, results: &Results, _made: &[OutputFile]) -> Result<Vec<OutputFile>> {
+        let charts = Path::new(CHARTS_DIR);
+        Ok(scenario_charts(results)?.into_iter().map(|(name, bytes)| (charts.join(name), bytes)).collect())
     }
 }

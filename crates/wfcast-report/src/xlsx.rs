@@ -15,7 +15,7 @@ use rust_xlsxwriter::XlsxError;
 use std::path::{Path, PathBuf};
 use wfcast_core::error::{Error, Result};
 use wfcast_core::results::{Comparison, Results};
-use wfcast_io::export::{self, Exporter};
+use wfcast_io::export::{self, Exporter, OutputFile};
 
 mod about;
 mod charts;
@@ -25,8 +25,9 @@ mod sheets;
 #[cfg(test)]
 mod tests;
 
+use crate::chart::CHARTS_DIR;
 use crate::format::display_title;
-use charts::chart_images;
+use charts::{chart_images, is_png, read_pngs};
 use comparison::comparison_workbook;
 use results::results_workbook;
 
@@ -36,14 +37,18 @@ pub const RESULTS_XLSX: &str = "results.xlsx";
 /// The file name of a comparison's workbook.
 pub const COMPARISON_XLSX: &str = "comparison.xlsx";
 
-/// `results.xlsx`: the run's headline, its summary table level by level, its charts (those
-/// already in the folder's `charts/`: put this exporter after [`crate::chart::Charts`]) and
-/// what was run.
+/// `results.xlsx`: the run's headline, its summary table level by level, its charts (the PNGs
+/// made before it in the folder's `charts/`: put this exporter after [`crate::chart::Charts`])
+/// and what was run.
 pub struct ResultsXlsx;
 
 impl Exporter for ResultsXlsx {
-    fn write(&self, results: &Results, dir: &Path) -> Result<()> {
-        write_results_workbook(results, dir).map(|_| ())
+    fn files(&self, results: &Results, made: &[OutputFile]) -> Result<Vec<OutputFile>> {
+        let in_charts = |p: &Path| p.parent() == Some(Path::new(CHARTS_DIR)) && is_png(p);
+        let pngs = made.iter().filter(|(p, _)| in_charts(p)).cloned().collect();
+        let path = PathBuf::from(RESULTS_XLSX);
+        let bytes = results_workbook(results, &chart_images(pngs, &results.roles(), "")?).map_err(xlsx_error(&path))?;
+        Ok(vec![(path, bytes)])
     }
 }
 
@@ -51,7 +56,7 @@ impl Exporter for ResultsXlsx {
 /// embedding the PNGs of `dir/charts/` if there are any, and returns its path.
 pub fn write_results_workbook(results: &Results, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(RESULTS_XLSX);
-    let charts = chart_images(&dir.join("charts"), &results.roles(), "")?;
+    let charts = chart_images(read_pngs(&dir.join(CHARTS_DIR))?, &results.roles(), "")?;
     let bytes = results_workbook(results, &charts).map_err(xlsx_error(&path))?;
     export::write_file(&path, &bytes)?;
     Ok(path)
@@ -63,7 +68,7 @@ pub fn write_results_workbook(results: &Results, dir: &Path) -> Result<PathBuf> 
 pub fn write_comparison_workbook(comparison: &Comparison, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(COMPARISON_XLSX);
     let first = comparison.scenarios.first().map(display_title).unwrap_or_default();
-    let charts = chart_images(&dir.join("charts"), &[], first)?;
+    let charts = chart_images(read_pngs(&dir.join(CHARTS_DIR))?, &[], first)?;
     let bytes = comparison_workbook(comparison, &charts).map_err(xlsx_error(&path))?;
     export::write_file(&path, &bytes)?;
     Ok(path)

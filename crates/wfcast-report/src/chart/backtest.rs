@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use wfcast_core::backtest::{Actual, BacktestResults, Method, Point, TOTAL};
 use wfcast_core::error::{Error, Result};
 use wfcast_core::scenario::Month;
+use wfcast_io::export::{self, OutputFile};
 
 /// Writes the charts of a backtest into `dir` (created when missing), as PNG and SVG:
 /// `backtest_total` and `backtest_<role>` for each role (see [`backtest_stem`]), each the
@@ -19,10 +20,15 @@ use wfcast_core::scenario::Month;
 /// benchmarks. Returns the files written.
 pub fn write_backtest_charts(results: &BacktestResults, dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    export::write_into(dir, &backtest_charts(results)?)
+}
+
+/// The charts of a backtest, as PNG and SVG, named as [`write_backtest_charts`] writes them.
+pub fn backtest_charts(results: &BacktestResults) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for series in results.series() {
         if let Some(chart) = backtest_chart(results, series) {
-            files.extend(save(&chart, dir, &backtest_stem(series))?);
+            files.extend(render(&chart, &backtest_stem(series))?);
         }
     }
     Ok(files)

@@ -3,14 +3,17 @@
 //! subtitle, legend, footer) with the texts that say which run drew it.
 use super::axis::Linear;
 use crate::format::{self, display_title};
+use image::codecs::png::PngEncoder;
+use image::{ColorType, ImageEncoder};
 use plotters::coord::Shift;
-use plotters::element::{BitMapElement, DashedPathElement};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 use wfcast_core::error::{Error, Result};
 use wfcast_core::results::{Meta, Row};
+use wfcast_io::export::OutputFile;
 
 /// Width of every chart, in pixels.
 pub(super) const WIDTH: u32 = 1200;
@@ -126,16 +129,14 @@ pub(super) trait Figure {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: Scale) -> Drawn;
 }
 
-/// Draws `figure` into `dir/<stem>.png` and `dir/<stem>.svg`; returns both paths.
-pub(super) fn save<F: Figure>(figure: &F, dir: &Path, stem: &str) -> Result<Vec<PathBuf>> {
+/// Draws `figure` as `<stem>.png` and `<stem>.svg`: both files, named, with their bytes.
+pub(super) fn render<F: Figure>(figure: &F, stem: &str) -> Result<Vec<OutputFile>> {
     fonts();
     let failed = |e: PlotError| Error::Run(format!("drawing the chart {stem}: {}", e.0));
-    let png = dir.join(format!("{stem}.png"));
-    write_png(&png, figure.size(), render_bitmap(figure).map_err(failed)?)?;
-    let svg = dir.join(format!("{stem}.svg"));
-    let text = render_svg(figure).map_err(failed)?;
-    std::fs::write(&svg, text).map_err(|e| Error::io(&svg, e))?;
-    Ok(vec![png, svg])
+    let png = PathBuf::from(format!("{stem}.png"));
+    let png_bytes = encode_png(&png, figure.size(), &render_bitmap(figure).map_err(failed)?)?;
+    let svg = render_svg(figure).map_err(failed)?;
+    Ok(vec![(png, png_bytes), (PathBuf::from(format!("{stem}.svg")), svg.into_bytes())])
 }
 
 /// The chart's pixels (RGB, rows from the top), drawn large and averaged down.
@@ -184,14 +185,14 @@ pub(super) fn downsample(large: &[u8], (w, h): (u32, u32), k: u32) -> Vec<u8> {
     out
 }
 
-/// Writes RGB pixels as a PNG.
-pub(super) fn write_png(path: &Path, size: (u32, u32), pixels: Vec<u8>) -> Result<()> {
-    let io = |e: String| Error::io(path, std::io::Error::other(e));
-    let root = BitMapBackend::new(path, size).into_drawing_area();
-    let image: BitMapElement<(i32, i32)> = BitMapElement::with_owned_buffer((0, 0), size, pixels)
-        .ok_or_else(|| io("image buffer of the wrong size".into()))?;
-    root.draw(&image).map_err(|e| io(e.to_string()))?;
-    root.present().map_err(|e| io(e.to_string()))
+/// RGB pixels as a PNG file's bytes (`path` names it in errors), encoded as plotters' bitmap
+/// backend saves a file.
+pub(super) fn encode_png(path: &Path, (w, h): (u32, u32), pixels: &[u8]) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    PngEncoder::new(&mut bytes)
+        .write_image(pixels, w, h, ColorType::Rgb8)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    Ok(bytes)
 }
 
 /// The texts around a chart.

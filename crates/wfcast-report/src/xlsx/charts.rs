@@ -3,7 +3,7 @@ use super::sheets::*;
 use rust_xlsxwriter::{Image, Worksheet};
 use std::path::Path;
 use wfcast_core::error::{Error, Result};
-use wfcast_io::export::slug;
+use wfcast_io::export::{OutputFile, slug};
 
 /// The largest size of a chart on a sheet, in pixels: 1200 x 700 charts are shown at 80%.
 pub(super) const CHART_WIDTH: f64 = 960.0;
@@ -19,28 +19,37 @@ pub(super) struct ChartImage {
     pub(super) height: f64,
 }
 
-/// The PNGs of `dir` (a `charts` folder; none if it does not exist) in the order the charts
-/// are drawn, each with a title; `roles` name the per-role charts, `reference` is the first
-/// scenario's title in a comparison.
-pub(super) fn chart_images(dir: &Path, roles: &[String], reference: &str) -> Result<Vec<ChartImage>> {
+/// The PNGs in `dir` (a `charts` folder; none if it does not exist), each with its bytes.
+pub(super) fn read_pngs(dir: &Path) -> Result<Vec<OutputFile>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let mut stems = Vec::new();
+    let mut pngs = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        let png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
-        if png && path.is_file() {
-            stems.push((chart_rank(&path, roles), path));
+        if is_png(&path) && path.is_file() {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            pngs.push((path, bytes));
         }
     }
-    stems.sort();
-    stems
-        .into_iter()
-        .map(|(_, path)| {
+    Ok(pngs)
+}
+
+/// Whether `path` names a PNG file.
+pub(super) fn is_png(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+/// The chart PNGs `pngs` (each named by its path) in the order the charts are drawn, each with
+/// a title; `roles` name the per-role charts, `reference` is the first scenario's title in a
+/// comparison.
+pub(super) fn chart_images(pngs: Vec<OutputFile>, roles: &[String], reference: &str) -> Result<Vec<ChartImage>> {
+    let mut pngs: Vec<_> = pngs.into_iter().map(|(path, bytes)| (chart_rank(&path, roles), path, bytes)).collect();
+    pngs.sort();
+    pngs.into_iter()
+        .map(|(_, path, bytes)| {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
             let title = chart_title(&stem, roles, reference);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             let image = Image::new_from_buffer(&bytes)
                 .map_err(|e| Error::io(&path, std::io::Error::other(format!("not a chart PNG: {e}"))))?;
             let (w, h) = (image.width().max(1.0), image.height().max(1.0));

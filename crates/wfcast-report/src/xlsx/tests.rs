@@ -14,7 +14,7 @@ use wfcast_core::runner::Prepared;
 use wfcast_core::runner::{RunOptions, run_scenario};
 use wfcast_core::scenario::Scenario;
 use wfcast_io::comparison::COMPARISON_COLUMNS;
-use wfcast_io::export::Exporter;
+use wfcast_io::export::{self, Exporter};
 
 fn row(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
     BaselineRow {
@@ -138,8 +138,8 @@ fn sheet_names_are_valid_and_distinct() {
 fn a_run_workbook_holds_the_headline_every_level_the_charts_and_what_was_run() {
     let results = results();
     let dir = tempfile::tempdir().unwrap();
-    crate::chart::Charts.write(&results, dir.path()).unwrap();
-    ResultsXlsx.write(&results, dir.path()).unwrap();
+    let exporters: Vec<Box<dyn Exporter>> = vec![Box::new(crate::chart::Charts), Box::new(ResultsXlsx)];
+    export::write_into(dir.path(), &export::files_of(&results, &exporters).unwrap()).unwrap();
     let path = dir.path().join(RESULTS_XLSX);
 
     let names: Vec<&str> = levels(&results.rows).iter().map(|(l, _)| *l).collect();
