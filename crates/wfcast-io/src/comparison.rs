@@ -57,10 +57,6 @@ struct ComparisonJson {
     scenarios: Vec<Meta>,
 }
 
-fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
-    move |e| Error::io(path, std::io::Error::other(e.to_string()))
-}
-
 /// Writes `out/<comparison name>/`: `comparison.csv`, `comparison.json`, each scenario's own
 /// outputs (written by `exporters`) in a subfolder, and whatever `more` writes (the charts),
 /// swapped into place whole. Returns the folder.
@@ -99,12 +95,7 @@ fn write_files(
     dir: &Path,
     exporters: &[Box<dyn Exporter>],
 ) -> Result<()> {
-    let csv = dir.join("comparison.csv");
-    let mut df = frame(comparison)?;
-    let file = fs::File::create(&csv).map_err(|e| Error::io(&csv, e))?;
-    CsvWriter::new(file).include_header(true).finish(&mut df).map_err(polars_err(&csv))?;
-
-    let json = dir.join(COMPARISON_JSON);
+    let csv = export::csv_bytes(&dir.join("comparison.csv"), frame(comparison)?)?;
     let first = comparison.scenarios.first();
     let doc = ComparisonJson {
         name: comparison.name.clone(),
@@ -115,13 +106,13 @@ fn write_files(
         version: env!("CARGO_PKG_VERSION").into(),
         scenarios: comparison.scenarios.clone(),
     };
-    let text = serde_json::to_string_pretty(&doc).expect("JSON of plain values");
-    fs::write(&json, text + "\n").map_err(|e| Error::io(&json, e))?;
+    let json = serde_json::to_string_pretty(&doc).expect("JSON of plain values") + "\n";
+    export::write_into(dir, &[("comparison.csv".into(), csv), (COMPARISON_JSON.into(), json.into_bytes())])?;
 
     for results in scenarios {
         let sub = dir.join(&results.meta.scenario);
         fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
-        exporters.iter().try_for_each(|e| e.write(results, &sub))?;
+        export::write_into(&sub, &export::files_of(results, exporters)?)?;
     }
     Ok(())
 }

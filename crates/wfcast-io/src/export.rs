@@ -1,7 +1,9 @@
-//! Writing results: one [`Exporter`] trait, each exporter writing its files, all swapped into
-//! place at once.
+//! Writing results: one [`Exporter`] trait, each exporter making its files as bytes, and one
+//! writer putting them on disk, all swapped into place at once.
 //!
-//! All files of a scenario are written into a temporary folder beside the output folder and
+//! An exporter never touches the disk: it returns its files, named relative to the scenario's
+//! folder, and [`write_all`] (through [`write_into`]) is the one place that writes them. All
+//! files of a scenario are written into a temporary folder beside the output folder and
 //! swapped in at the end, so a failed or interrupted run leaves the previous results whole.
 use polars::prelude::*;
 use std::fs;
@@ -9,10 +11,14 @@ use std::path::{Path, PathBuf};
 use wfcast_core::error::{Error, Result};
 use wfcast_core::results::Results;
 
-/// Writes some of a scenario's output files into a folder.
+/// One output file: its path, relative to the folder it goes in, and its bytes.
+pub type OutputFile = (PathBuf, Vec<u8>);
+
+/// Makes some of a scenario's output files.
 pub trait Exporter {
-    /// Writes its files for `results` into `dir`.
-    fn write(&self, results: &Results, dir: &Path) -> Result<()>;
+    /// Its files for `results`, named relative to the scenario's folder. `made` holds the files
+    /// of the exporters before it (so that a workbook can embed the charts drawn before it).
+    fn files(&self, results: &Results, made: &[OutputFile]) -> Result<Vec<OutputFile>>;
 }
 
 /// `summary.csv`: the long summary table.
@@ -24,46 +30,42 @@ pub struct MetaJson;
 /// `scenario.toml`: the scenario as run, merged with what it extends.
 pub struct ScenarioToml;
 
-fn create(path: &Path) -> Result<fs::File> {
-    fs::File::create(path).map_err(|e| Error::io(path, e))
-}
-
 fn polars_err(path: &Path) -> impl Fn(PolarsError) -> Error + '_ {
     move |e| Error::io(path, std::io::Error::other(e.to_string()))
 }
 
 impl Exporter for SummaryCsv {
-    fn write(&self, results: &Results, dir: &Path) -> Result<()> {
-        let path = dir.join("summary.csv");
-        let mut df = crate::results::frame(results)?;
-        CsvWriter::new(create(&path)?).include_header(true).finish(&mut df).map_err(polars_err(&path))
+    fn files(&self, results: &Results, _made: &[OutputFile]) -> Result<Vec<OutputFile>> {
+        let path = PathBuf::from("summary.csv");
+        let bytes = csv_bytes(&path, crate::results::frame(results)?)?;
+        Ok(vec![(path, bytes)])
     }
 }
 
 impl Exporter for SummaryParquet {
-    fn write(&self, results: &Results, dir: &Path) -> Result<()> {
-        let path = dir.join("summary.parquet");
+    fn files(&self, results: &Results, _made: &[OutputFile]) -> Result<Vec<OutputFile>> {
+        let path = PathBuf::from("summary.parquet");
         let mut df = crate::results::frame(results)?;
-        ParquetWriter::new(create(&path)?).finish(&mut df).map(|_| ()).map_err(polars_err(&path))
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df).map_err(polars_err(&path))?;
+        Ok(vec![(path, bytes)])
     }
 }
 
 impl Exporter for MetaJson {
-    fn write(&self, results: &Results, dir: &Path) -> Result<()> {
-        let path = dir.join("meta.json");
+    fn files(&self, results: &Results, _made: &[OutputFile]) -> Result<Vec<OutputFile>> {
         let text = serde_json::to_string_pretty(&results.meta).expect("JSON of plain values");
-        fs::write(&path, text + "\n").map_err(|e| Error::io(&path, e))
+        Ok(vec![("meta.json".into(), (text + "\n").into_bytes())])
     }
 }
 
 impl Exporter for ScenarioToml {
-    fn write(&self, results: &Results, dir: &Path) -> Result<()> {
-        let path = dir.join("scenario.toml");
+    fn files(&self, results: &Results, _made: &[OutputFile]) -> Result<Vec<OutputFile>> {
         let text = format!(
             "# The scenario `{}` as run by wfcast {}: {} merged with what it extends.\n{}",
             results.meta.scenario, results.meta.version, results.meta.file, results.scenario_toml
         );
-        fs::write(&path, text).map_err(|e| Error::io(&path, e))
+        Ok(vec![("scenario.toml".into(), text.into_bytes())])
     }
 }
 
@@ -91,8 +93,36 @@ pub fn slug(name: &str) -> String {
 /// only once every file is written. Refuses to replace a folder that is not wfcast output.
 pub fn write_all(results: &Results, out: &Path, exporters: &[Box<dyn Exporter>]) -> Result<PathBuf> {
     let dest = out.join(&results.meta.scenario);
-    write_folder(&dest, Some(("meta.json", "output")), |tmp| exporters.iter().try_for_each(|e| e.write(results, tmp)))?;
+    write_folder(&dest, Some(("meta.json", "output")), |tmp| write_into(tmp, &files_of(results, exporters)?))?;
     Ok(dest)
+}
+
+/// Every file `exporters` make for `results`, in their order; each exporter is given the files
+/// of those before it.
+pub fn files_of(results: &Results, exporters: &[Box<dyn Exporter>]) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    for exporter in exporters {
+        let more = exporter.files(results, &files)?;
+        files.extend(more);
+    }
+    Ok(files)
+}
+
+/// Writes `files` into the folder `dir` (which must exist), creating the folders inside it
+/// that their paths name: the one place output files are put on disk. Returns their paths.
+pub fn write_into(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent()
+            && parent != dir
+        {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// Writes the folder `dest` whole: `write` fills a temporary folder beside it, which then

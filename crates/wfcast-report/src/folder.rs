@@ -19,9 +19,9 @@ pub fn scenario_exporters() -> Vec<Box<dyn Exporter>> {
 /// Returns the folder.
 pub fn write_comparison(comparison: &Comparison, scenarios: &[Results], out: &Path) -> Result<PathBuf> {
     wfcast_io::comparison::write(comparison, scenarios, out, &scenario_exporters(), |tmp| {
-        let charts = tmp.join("charts");
+        let charts = tmp.join(chart::CHARTS_DIR);
         std::fs::create_dir_all(&charts).map_err(|e| Error::io(&charts, e))?;
-        chart::write_comparison_charts(comparison, &charts).map(|_| ())
+        export::write_into(&charts, &chart::comparison_charts(comparison)?).map(|_| ())
     })
 }
 
@@ -29,6 +29,6 @@ pub fn write_comparison(comparison: &Comparison, scenarios: &[Results], out: &Pa
 /// at all. Returns the folder.
 pub fn write_backtest(bt: &Backtest, history: &Path, out: &Path) -> Result<PathBuf> {
     wfcast_io::backtest::write(bt, history, out, |tmp| {
-        chart::write_backtest_charts(&bt.results, &tmp.join("charts")).map(|_| ())
+        chart::write_backtest_charts(&bt.results, &tmp.join(chart::CHARTS_DIR)).map(|_| ())
     })
 }

@@ -1,4 +1,6 @@
-//! Numbers as people read them in tables, charts and reports: digits grouped in thousands.
+//! Numbers as people read them in tables, charts and reports: digits grouped in thousands,
+//! shares of runs, dates as months and financial years, run counts and scenario titles.
+use wfcast_core::results::Meta;
 
 /// Groups the digits of a whole number in threes with commas: `1234567` -> `1,234,567`.
 pub fn group_digits(digits: &str) -> String {
@@ -50,6 +52,104 @@ pub fn typeset(x: f64, decimals: usize) -> String {
     grouped(x, decimals).replacen('-', "\u{2212}", 1)
 }
 
+// ---------------------------------------------------------------------------------------
+// Dates, shares, run counts and titles: the charts', workbooks' and terminal tables' own.
+
+/// The months' short names, January first.
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// `YYYY-MM` as (year, month); `None` for other text.
+pub fn parse_month(date: &str) -> Option<(i32, u32)> {
+    let (y, m) = date.trim().split_once('-')?;
+    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    (y > 0 && (1..=12).contains(&m)).then_some((y, m))
+}
+
+/// A date as month and year (`2025-03` is `Mar 2025`): how the baseline is labelled, since it
+/// is a position at one date rather than a year's results. Text that is not `YYYY-MM` is
+/// returned as it is.
+pub fn month_label(date: &str) -> String {
+    match parse_month(date) {
+        Some((year, month)) => format!("{} {year}", MONTHS[month as usize - 1]),
+        None => date.to_string(),
+    }
+}
+
+/// The label of a reporting date on a time axis. A date in March is the end of a financial
+/// year (April to March) and is labelled with that year: `2026-03` is `2025/26`. Other months
+/// are labelled as month and year (`2030-09` is `Sep 2030`); text that is not `YYYY-MM` is
+/// returned as it is.
+pub fn financial_year_label(date: &str) -> String {
+    match parse_month(date) {
+        Some((year, 3)) => format!("{}/{:02}", year - 1, year.rem_euclid(100)),
+        Some(_) => month_label(date),
+        None => date.to_string(),
+    }
+}
+
+/// As [`typeset`], and empty for not-a-number: the numbers written on charts.
+pub fn thousands(x: f64, decimals: usize) -> String {
+    if x.is_finite() { typeset(x, decimals) } else { String::new() }
+}
+
+/// A whole number with thousands separators: `-12,345`; with `signed`, positive numbers get a
+/// `+`.
+pub fn whole(x: f64, signed: bool) -> String {
+    if signed { self::signed(x, 0) } else { grouped(x, 0) }
+}
+
+/// A share of runs as a whole percentage, with `<1%` and `>99%` so that a share that is not
+/// all or nothing never reads as one: `0%`, `<1%`, `83%`, `>99%`, `100%`.
+pub fn share(p: f64) -> String {
+    if p <= 0.0 {
+        "0%".into()
+    } else if p >= 1.0 {
+        "100%".into()
+    } else if p < 0.01 {
+        "<1%".into()
+    } else if p > 0.99 {
+        ">99%".into()
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+/// A share as a whole percentage, `-` when there is none or it is not a number: `47%`.
+pub fn share_or_dash(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p.is_finite() => format!("{:.0}%", p * 100.0),
+        _ => "-".into(),
+    }
+}
+
+/// A signed share as a whole percentage with a true minus sign: `12%`, `0%`, `−3%`.
+pub fn percent(v: f64) -> String {
+    let r = (v * 100.0).round();
+    if r == 0.0 {
+        "0%".into()
+    } else if r < 0.0 {
+        format!("−{}%", -r)
+    } else {
+        format!("{r}%")
+    }
+}
+
+/// A mean absolute percentage error (already in percent) with one decimal: `2.1%`; an en dash
+/// when it is not a number.
+pub fn mape(x: f64) -> String {
+    if x.is_finite() { format!("{}%", typeset(x, 1)) } else { "–".into() }
+}
+
+/// A number of runs: `1 run`, `1,000 runs`.
+pub fn runs(n: u64) -> String {
+    format!("{} run{}", grouped(n as f64, 0), if n == 1 { "" } else { "s" })
+}
+
+/// The title of a scenario as shown: its title, else its name.
+pub fn display_title(meta: &Meta) -> &str {
+    if meta.title.trim().is_empty() { &meta.scenario } else { &meta.title }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +167,16 @@ mod tests {
         assert_eq!(signed(0.1, 0), "0");
         assert_eq!(typeset(-1204.0, 0), "\u{2212}1,204");
         assert_eq!(typeset(f64::INFINITY, 0), "\u{2013}");
+    }
+
+    #[test]
+    fn numbers_get_thousands_separators_and_signs() {
+        assert_eq!(whole(0.0, false), "0");
+        assert_eq!(whole(999.4, false), "999");
+        assert_eq!(whole(1234.5, false), "1,235");
+        assert_eq!(whole(-1_234_567.0, false), "-1,234,567");
+        assert_eq!(whole(1_234_567.0, true), "+1,234,567");
+        assert_eq!(whole(-0.2, true), "0");
+        assert_eq!(whole(f64::NAN, false), "-");
     }
 }

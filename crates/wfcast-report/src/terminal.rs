@@ -1,5 +1,5 @@
 //! Tables printed on the terminal: a run's headline, a comparison, a backtest's scores.
-use crate::format::{self, grouped};
+use crate::format::{grouped, share_or_dash, whole};
 use wfcast_core::backtest::{ALL_ROLES, BacktestResults, Method, TOTAL};
 use wfcast_core::compare::SeriesKey;
 use wfcast_core::engine::Mode;
@@ -79,9 +79,9 @@ pub fn comparison_table(comparison: &Comparison) -> String {
     out.push('\n');
     let spread = |median: f64, low: f64, high: f64, signed: bool| {
         if deterministic {
-            fmt_num(median, signed)
+            whole(median, signed)
         } else {
-            format!("{} ({} to {})", fmt_num(median, signed), fmt_num(low, signed), fmt_num(high, signed))
+            format!("{} ({} to {})", whole(median, signed), whole(low, signed), whole(high, signed))
         }
     };
     let row_of =
@@ -95,19 +95,19 @@ pub fn comparison_table(comparison: &Comparison) -> String {
     };
     for (label, metric) in [("Supply FTE", "fte"), ("Demand FTE", "demand_fte"), ("Gap FTE", "gap_fte")] {
         line(label.into(), &|i| match row_of(i, metric) {
-            Some(r) if deterministic => fmt_num(r.row.mean, false),
+            Some(r) if deterministic => whole(r.row.mean, false),
             Some(r) => spread(r.row.p[2], r.row.p[0], r.row.p[4], false),
             None => "-".into(),
         });
     }
-    line("P(shortfall)".into(), &|i| fmt_share(row_of(i, "gap_fte").and_then(|r| r.row.p_shortfall)));
+    line("P(shortfall)".into(), &|i| share_or_dash(row_of(i, "gap_fte").and_then(|r| r.row.p_shortfall)));
     if comparison.scenarios.len() > 1 {
         line(format!("Gap FTE minus {first}"), &|i| match row_of(i, "gap_fte").and_then(|r| r.diff.as_ref()) {
             Some(d) => spread(d.p[2], d.p[0], d.p[4], true),
             None => "-".into(),
         });
         line(format!("P(gap smaller than {first})"), &|i| {
-            fmt_share(row_of(i, "gap_fte").and_then(|r| r.diff.as_ref()).and_then(|d| d.p_gap_smaller))
+            share_or_dash(row_of(i, "gap_fte").and_then(|r| r.diff.as_ref()).and_then(|d| d.p_gap_smaller))
         });
     }
     out
@@ -116,7 +116,6 @@ pub fn comparison_table(comparison: &Comparison) -> String {
 /// The scores of the total and of all roles together, as a terminal table, and how many
 /// roles the model beat both benchmarks on.
 pub fn scores_table(results: &BacktestResults) -> String {
-    let pct = |v: Option<f64>| v.filter(|v| v.is_finite()).map_or("-".to_string(), |v| format!("{:.0}%", 100.0 * v));
     let num = |v: f64, d: usize| if v.is_finite() { format!("{v:.d$}") } else { "-".to_string() };
     let mut out = format!(
         "Backtest from {} to {}: forecasts of staff in post against what happened\n\n| series | method | MAPE | MASE | in 50% interval | in 90% interval |\n|---|---|---:|---:|---:|---:|\n",
@@ -130,8 +129,8 @@ pub fn scores_table(results: &BacktestResults) -> String {
                     method.label(),
                     num(s.mape, 1),
                     num(s.mase, 2),
-                    pct(s.coverage_50),
-                    pct(s.coverage_90)
+                    share_or_dash(s.coverage_50),
+                    share_or_dash(s.coverage_90)
                 );
             }
         }
@@ -148,35 +147,7 @@ pub fn scores_table(results: &BacktestResults) -> String {
     out
 }
 
-/// Thousands-separated whole number: `-12,345`; with `signed`, positive numbers get a `+`.
-fn fmt_num(x: f64, signed: bool) -> String {
-    if signed { format::signed(x, 0) } else { format::grouped(x, 0) }
-}
-
-fn fmt_share(p: Option<f64>) -> String {
-    match p {
-        Some(p) if p.is_finite() => format!("{:.0}%", p * 100.0),
-        _ => "-".into(),
-    }
-}
-
 /// A table cell: `|`, which would end the cell, escaped.
 fn md_cell(text: &str) -> String {
     text.replace('|', "\\|")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_get_thousands_separators_and_signs() {
-        assert_eq!(fmt_num(0.0, false), "0");
-        assert_eq!(fmt_num(999.4, false), "999");
-        assert_eq!(fmt_num(1234.5, false), "1,235");
-        assert_eq!(fmt_num(-1_234_567.0, false), "-1,234,567");
-        assert_eq!(fmt_num(1_234_567.0, true), "+1,234,567");
-        assert_eq!(fmt_num(-0.2, true), "0");
-        assert_eq!(fmt_num(f64::NAN, false), "-");
-    }
 }
