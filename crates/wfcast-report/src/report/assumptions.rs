@@ -121,7 +121,7 @@ fn run_rows(a: &mut Assumptions, v: &View, spec: &ScenarioFile) {
         a.row("New regions", "start empty", &r.join(", "));
     }
     if spec.families.is_some() {
-        a.row_html("Role families", "the family level, chart and table", &families_source(v));
+        a.row_html("Role families", "the family level, chart and table", &source_html(&families_source(v)));
     }
 }
 
@@ -343,4 +343,18 @@ fn cost_rows(a: &mut Assumptions, spec: &ScenarioFile) {
             a.row("Employer on-costs", "share of pay", &fmt_pct(c.on_cost.unwrap_or(0.0)));
         }
     }
+}
+
+/// Where a run's role families come from, rendered.
+fn source_html(source: &Source) -> String {
+    #[derive(askama::Template)]
+    #[template(
+        source = "{% import \"macros.html\" as m %}{% call m::source(source) %}{% endcall %}",
+        ext = "html",
+        config = "templates/askama.toml"
+    )]
+    struct One<'a> {
+        source: &'a Source,
+    }
+    render(&One { source })
 }

@@ -3,10 +3,6 @@
 use super::*;
 use wfcast_core::backtest;
 
-/// How a backtest's missing chart is drawn.
-pub(super) const REDRAW_BACKTEST: &str =
-    "remove the <code>charts</code> folder and run <code>wfcast report</code> again to draw the charts";
-
 /// Draws a backtest's charts into `dir/charts` when that folder is missing; returns what was
 /// done, as markup for the report (nothing when the folder was there).
 pub(super) fn draw_missing_backtest_charts(results: &BacktestResults, dir: &Path) -> Option<String> {
@@ -324,7 +320,7 @@ pub(super) fn backtest_charts(v: &BacktestView, dir: &Path, note: Option<&str>) 
          wfcast's forecast from the training date (its median line, and the middle 50% and 90% of runs shaded) \
          and the two benchmarks (dashed).</p>\n",
     );
-    let mut figs = Figures { n: 0, redraw: REDRAW_BACKTEST };
+    let mut figs = Figures { n: 0, backtest: true };
     let mut shown = Vec::new();
     let file = |series: &str| format!("{}.svg", chart::backtest_stem(series));
     let total = backtest::TOTAL;
@@ -485,6 +481,5 @@ pub(super) fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&str>)
     body.push_str(&backtest_calibration(r, dir));
     body.push_str(&backtest_provenance(r, dir));
     body.push_str("</main>\n");
-    body.push_str(&footer());
     page(&format!("{title} – wfcast report"), &body)
 }

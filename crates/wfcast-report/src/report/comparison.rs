@@ -148,14 +148,16 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
 
     body.push_str(&headline_tables(&x));
     body.push_str(&differences(&x));
-    let mut figs = Figures { n: 0, redraw: REDRAW_PLOT };
+    let mut figs = Figures::plot();
     body.push_str(&comparison_charts(&x, dir, &mut figs));
     // Each scenario in its own section.
     for (i, (m, loaded)) in subs.iter().enumerate() {
         let idp = format!("s{}-{}", i + 1, slug(&m.scenario));
         w!(body, "<section class=\"scenario\" aria-labelledby=\"{}\">\n", esc(&idp));
         body.push_str(&h(2, &idp, &format!("Scenario {}: {}", i + 1, m.title)));
-        body.push_str(&paragraphs(&m.description));
+        for p in paragraphs(&m.description) {
+            w!(body, "<p>{}</p>\n", esc(&p));
+        }
         match loaded {
             Some((results, sub)) => {
                 let v = View::new(results);
@@ -173,7 +175,6 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
 
     body.push_str(&comparison_provenance(&x, dir));
     body.push_str("</main>\n");
-    body.push_str(&footer());
     page(&format!("{title} – wfcast report"), &body)
 }
 

@@ -1,65 +1,107 @@
-//! The pieces every page is built from: the page shell, headings, paragraphs, notes, contents,
-//! headline figures, file tables and the footer.
+//! The pieces every page is built from: askama's escaper for the report, the page shell, and
+//! the values the templates show (paragraphs, headline figures, number cells, file tables).
 use super::*;
+use askama::Template;
 
+/// The escaper of every template (see `templates/askama.toml`): `&`, `<`, `>`, `"` and `'`
+/// as `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&#39;`, the entities the report has always
+/// written (askama's own escaper writes numeric ones).
+#[derive(Clone, Copy)]
+pub struct Escape;
+
+impl askama::filters::Escaper for Escape {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, text: &str) -> std::fmt::Result {
+        let mut from = 0;
+        for (i, c) in text.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            dest.write_str(&text[from..i])?;
+            dest.write_str(entity)?;
+            from = i + 1;
+        }
+        dest.write_str(&text[from..])
+    }
+}
+
+/// Renders a template to a `String` (writing to a `String` cannot fail, and the templates
+/// call no filter that can).
+pub(super) fn render(t: &impl Template) -> String {
+    t.render().expect("a report template renders")
+}
+
+/// The page shell: head, stylesheet, body (markup already rendered) and footer.
+#[derive(Template)]
+#[template(path = "page.html", config = "templates/askama.toml")]
+struct Page<'a> {
+    title: &'a str,
+    css: &'a str,
+    version: &'a str,
+    body: &'a str,
+}
+
+/// A complete HTML page of `body` (rendered markup), with its footer.
 pub(super) fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-<meta name=\"generator\" content=\"wfcast {}\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        esc(title)
-    )
+    // askama drops a template's last line break; a text file ends with one.
+    render(&Page { title, css: CSS, version: env!("CARGO_PKG_VERSION"), body }) + "\n"
 }
 
-pub(super) fn h(level: usize, id: &str, text: &str) -> String {
-    let level = level.clamp(1, 6);
-    format!("<h{level} id=\"{}\">{}</h{level}>\n", esc(id), esc(text))
-}
-
-pub(super) fn paragraphs(text: &str) -> String {
+/// The paragraphs of a text (separated by blank lines), each on one line.
+pub(super) fn paragraphs(text: &str) -> Vec<String> {
     text.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>\n", esc(&p.split_whitespace().collect::<Vec<_>>().join(" "))))
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()
 }
 
-pub(super) fn illustrative_note() -> String {
-    "<aside class=\"note\" role=\"note\"><p><strong>Illustrative data.</strong> The baseline is the made-up \
-     extract shipped with wfcast (<code>seeds/esr_informatics_2025.csv</code>): it has the shape and rough \
-     proportions of an ESR extract of the NHS digital, data and technology workforce, but its organisations \
-     and headcounts are invented. Do not quote these numbers as facts about the NHS; run the scenario on your \
-     own ESR extract to plan.</p></aside>\n"
-        .to_string()
+/// One headline figure: a label, a value with its unit, and the interval below.
+pub(super) struct Kpi {
+    /// An extra class (`gap`, `benchmark`) or nothing.
+    pub(super) class: &'static str,
+    pub(super) label: String,
+    pub(super) value: String,
+    pub(super) unit: &'static str,
+    pub(super) interval: String,
 }
 
-/// One headline figure.
-pub(super) fn kpi(class: &str, label: &str, value: &str, unit: &str, interval: &str) -> String {
-    format!(
-        "<div class=\"kpi{class}\"><p class=\"label\">{}</p><p class=\"value\">{}{}</p><p class=\"interval\">{}</p></div>\n",
-        esc(label),
-        esc(value),
-        if unit.is_empty() { String::new() } else { format!(" <span class=\"unit\">{}</span>", esc(unit)) },
-        esc(interval)
-    )
+/// A table cell of a number, with what is written below it (its 90% interval) if anything.
+pub(super) struct Cell {
+    pub(super) value: String,
+    pub(super) below: Option<String>,
 }
 
-pub(super) fn file_rows(rows: &[(String, String, String)]) -> String {
-    let mut s = String::from(
-        "<div class=\"table-wrap\"><table class=\"files\">\n<thead><tr><th scope=\"col\">File</th>\
-         <th scope=\"col\">What it is</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n",
-    );
-    for (path, what, sha) in rows {
-        w!(s, "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n", esc(path), esc(what), esc(sha));
+impl Cell {
+    /// A cell of a value alone.
+    pub(super) fn plain(value: String) -> Cell {
+        Cell { value, below: None }
     }
-    s.push_str("</tbody></table></div>\n");
-    s
+
+    /// A cell of a median with its 90% interval below (`p` holds percentiles 5, 25, 50, 75,
+    /// 95), or a dash when there is no value.
+    pub(super) fn interval(p: Option<&[f64; 5]>, fmt: fn(f64) -> String) -> Cell {
+        match p {
+            Some(p) => Cell { value: fmt(p[2]), below: Some(format!("{} to {}", fmt(p[0]), fmt(p[4]))) },
+            None => Cell::dash(),
+        }
+    }
+
+    /// A cell with no value.
+    pub(super) fn dash() -> Cell {
+        Cell::plain("–".into())
+    }
 }
+
+/// A file the report names: its path, what it is and its SHA-256.
+pub(super) type FileRow = (String, String, String);
 
 /// Files in `dir` the report was built from, with their SHA-256.
-pub(super) fn result_files(dir: &Path, names: &[&str]) -> Vec<(String, String, String)> {
+pub(super) fn result_files(dir: &Path, names: &[&str]) -> Vec<FileRow> {
     let mut out = Vec::new();
     for name in names {
         if let Ok(bytes) = std::fs::read(dir.join(name)) {
@@ -69,19 +111,67 @@ pub(super) fn result_files(dir: &Path, names: &[&str]) -> Vec<(String, String, S
     out
 }
 
-pub(super) fn toc(items: &[(String, String)]) -> String {
-    let mut s = String::from("<nav class=\"toc\" aria-labelledby=\"toc-h\">\n<h2 id=\"toc-h\">Contents</h2>\n<ol>\n");
-    for (id, text) in items {
-        w!(s, "<li><a href=\"#{}\">{}</a></li>\n", esc(id), esc(text));
-    }
-    s.push_str("</ol>\n</nav>\n");
-    s
+/// An entry of the contents: the id of a heading and its text.
+pub(super) type TocItem = (String, String);
+
+/// A heading of `level` (1 to 6) with an id.
+pub(super) fn h(level: usize, id: &str, text: &str) -> String {
+    let level = level.clamp(1, 6);
+    format!("<h{level} id=\"{}\">{}</h{level}>\n", esc(id), esc(text))
 }
 
-pub(super) fn footer() -> String {
-    format!(
-        "<footer><p>Made by wfcast {}: stochastic stock-and-flow forecasts of the NHS digital, data and \
-         technology workforce. This page needs no network and no scripts; it prints on A4.</p></footer>\n",
-        env!("CARGO_PKG_VERSION")
-    )
+/// A table of files, rendered.
+pub(super) fn file_rows(rows: &[FileRow]) -> String {
+    #[derive(Template)]
+    #[template(
+        source = "{% import \"macros.html\" as m %}{% call m::files(rows) %}{% endcall %}",
+        ext = "html",
+        config = "templates/askama.toml"
+    )]
+    struct Files<'a> {
+        rows: &'a [FileRow],
+    }
+    render(&Files { rows })
+}
+
+/// The contents of a page, rendered.
+pub(super) fn toc(items: &[TocItem]) -> String {
+    #[derive(Template)]
+    #[template(
+        source = "{% import \"macros.html\" as m %}{% call m::toc(items) %}{% endcall %}",
+        ext = "html",
+        config = "templates/askama.toml"
+    )]
+    struct Toc<'a> {
+        items: &'a [TocItem],
+    }
+    render(&Toc { items })
+}
+
+/// The note that the baseline is the illustrative seed, rendered.
+pub(super) fn illustrative_note() -> String {
+    #[derive(Template)]
+    #[template(
+        source = "{% import \"macros.html\" as m %}{% call m::illustrative() %}{% endcall %}",
+        ext = "html",
+        config = "templates/askama.toml"
+    )]
+    struct Note;
+    render(&Note)
+}
+
+/// One headline figure, rendered.
+pub(super) fn kpi(class: &'static str, label: &str, value: &str, unit: &'static str, interval: &str) -> String {
+    #[derive(Template)]
+    #[template(
+        source = "{% import \"macros.html\" as m %}{% call m::kpi(k) %}{% endcall %}",
+        ext = "html",
+        config = "templates/askama.toml"
+    )]
+    struct One<'a> {
+        k: &'a Kpi,
+    }
+    let k =
+        Kpi { class: class.trim_start(), label: label.into(), value: value.into(), unit, interval: interval.into() };
+    render(&One { k: &k })
 }

@@ -15,24 +15,28 @@ pub(super) fn reproduce_run(meta: &Meta) -> String {
     cmd
 }
 
+/// A scenario's provenance section.
+#[derive(askama::Template)]
+#[template(path = "provenance.html", config = "templates/askama.toml")]
+struct Provenance<'a> {
+    lvl: usize,
+    idp: &'a str,
+    meta: &'a Meta,
+    runs: String,
+    levels: String,
+    wall_time: String,
+    /// The files the run read.
+    files: Vec<FileRow>,
+    /// The results the report was made from.
+    own: Vec<FileRow>,
+    command: String,
+}
+
+/// A scenario's provenance section, rendered: the files the run read and those of `dir` the
+/// report was made from, with their SHA-256, and the command that reproduces the run.
 pub(super) fn provenance(v: &View, dir: &Path, lvl: usize, idp: &str) -> String {
     let meta = v.meta();
-    let mut s = h(lvl, &format!("{idp}provenance"), "Provenance: how to reproduce these numbers");
-    w!(
-        s,
-        "<dl class=\"facts\">\n<dt>Scenario</dt><dd><code>{}</code> ({})</dd>\n<dt>Made by</dt><dd>wfcast {}</dd>\n\
-         <dt>Mode</dt><dd>{}</dd>\n<dt>Seed</dt><dd>{}</dd>\n<dt>Runs</dt><dd>{}</dd>\n\
-         <dt>Levels</dt><dd>{}</dd>\n<dt>Wall time of the runs</dt><dd>{}</dd>\n</dl>\n",
-        esc(&meta.scenario),
-        esc(&meta.title),
-        esc(&meta.version),
-        esc(&meta.mode),
-        meta.seed,
-        fmt_int(meta.runs as f64),
-        esc(&meta.levels.join(", ")),
-        fmt_seconds(meta.wall_time_seconds)
-    );
-    let mut files: Vec<(String, String, String)> = meta
+    let mut files: Vec<FileRow> = meta
         .files
         .iter()
         .enumerate()
@@ -52,22 +56,16 @@ pub(super) fn provenance(v: &View, dir: &Path, lvl: usize, idp: &str) -> String 
         what.push_str(" (the illustrative seed shipped with wfcast)");
     }
     files.push((meta.baseline.path.clone(), what, meta.baseline.sha256.clone()));
-    s.push_str("<p>Every file the run read, with its SHA-256 (paths as given to wfcast, relative to the folder it ran in):</p>\n");
-    s.push_str(&file_rows(&files));
-    let parquet = dir.join("summary.parquet").exists();
-    let summary = if parquet { "summary.parquet" } else { "summary.csv" };
-    let own = result_files(dir, &["meta.json", summary, "scenario.toml"]);
-    if !own.is_empty() {
-        s.push_str("<p>The results this report was made from:</p>\n");
-        s.push_str(&file_rows(&own));
-    }
-    w!(
-        s,
-        "<p>To reproduce the results, from the folder the run was made in, with wfcast {}:</p>\n<p><code>{}</code></p>\n\
-         <p>The same scenario files, baseline, seed and number of runs give the same numbers on any machine and \
-         any number of threads.</p>\n",
-        esc(&meta.version),
-        esc(&reproduce_run(meta))
-    );
-    s
+    let summary = if dir.join("summary.parquet").exists() { "summary.parquet" } else { "summary.csv" };
+    render(&Provenance {
+        lvl,
+        idp,
+        meta,
+        runs: fmt_int(meta.runs as f64),
+        levels: meta.levels.join(", "),
+        wall_time: fmt_seconds(meta.wall_time_seconds),
+        files,
+        own: result_files(dir, &["meta.json", summary, "scenario.toml"]),
+        command: reproduce_run(meta),
+    })
 }

@@ -117,39 +117,42 @@ pub fn inline_svg(text: &str, label: &str, id_prefix: &str) -> Option<String> {
 /// Numbers figures and makes ids unique within one report.
 pub(super) struct Figures {
     pub(super) n: usize,
-    /// How a missing chart is drawn, after 'charts/<file> was not found; ' (markup).
-    pub(super) redraw: &'static str,
+    /// Whether a missing chart is redrawn by `wfcast report` (a backtest's) rather than by
+    /// `wfcast plot`.
+    pub(super) backtest: bool,
 }
 
-/// How a scenario's or comparison's missing chart is drawn.
-pub(super) const REDRAW_PLOT: &str = "<code>wfcast plot</code> draws it";
+/// A figure: a chart inlined (or why it is not), its label and its reading.
+#[derive(askama::Template)]
+#[template(path = "figure.html", config = "templates/askama.toml")]
+struct Figure<'a> {
+    id: String,
+    file: &'a str,
+    /// The chart's markup, ready to inline.
+    svg: Option<String>,
+    /// Whether the file was there (but not an SVG chart) when `svg` is None.
+    found: bool,
+    backtest: bool,
+    label: String,
+    reading: &'a str,
+}
 
 impl Figures {
+    /// A figure for a scenario's or a comparison's charts.
+    pub(super) fn plot() -> Figures {
+        Figures { n: 0, backtest: false }
+    }
+
     /// A figure: the chart `charts/<file>` of `dir` inlined, or 'Chart not available'.
     pub(super) fn figure(&mut self, dir: &Path, file: &str, title: &str, reading: &str, id_prefix: &str) -> String {
         self.n += 1;
-        let n = self.n;
-        let path = dir.join("charts").join(file);
-        let label = format!("Figure {n}. {title}");
         let id = format!("{id_prefix}fig-{}", file.trim_end_matches(".svg"));
-        let body = match std::fs::read_to_string(&path) {
-            Ok(text) => match inline_svg(&text, &format!("{title}. {reading}"), &format!("{id}-")) {
-                Some(svg) => svg,
-                None => missing(&format!("charts/{file} is not an SVG chart")),
-            },
-            Err(_) => missing(&format!("charts/{file} was not found; {}", self.redraw)),
-        };
-        format!(
-            "<figure class=\"chart\" id=\"{}\">\n{body}\n<figcaption><strong>{}</strong>{}</figcaption>\n</figure>\n",
-            esc(&id),
-            esc(&label),
-            esc(reading)
-        )
+        let text = std::fs::read_to_string(dir.join("charts").join(file)).ok();
+        let svg = text.as_deref().and_then(|t| inline_svg(t, &format!("{title}. {reading}"), &format!("{id}-")));
+        let label = format!("Figure {}. {title}", self.n);
+        let found = text.is_some();
+        render(&Figure { id, file, svg, found, backtest: self.backtest, label, reading })
     }
-}
-
-pub(super) fn missing(why: &str) -> String {
-    format!("<div class=\"chart-missing\"><strong>Chart not available.</strong> {why}.</div>")
 }
 
 /// SVG charts in `dir/charts` that the report does not show by name (so none is left out).

@@ -1,20 +1,10 @@
 //! Text as the report writes it: escaping, numbers, dates, lists, parameters and selectors.
 use super::*;
 
-/// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`).
+/// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`), as the
+/// templates do: for the attributes of a chart inlined.
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    askama::filters::escape(text, super::html::Escape).map(|e| e.to_string()).unwrap_or_default()
 }
 
 /// A number rounded to a whole number, with thousands separators and a true minus sign:
