@@ -1,35 +1,78 @@
 //! A scenario's assumptions, read back from `scenario.toml` into one table.
 use super::*;
 
-/// Rows of the assumptions table, grouped.
-pub(super) struct Assumptions {
-    pub(super) html: String,
+/// A value in the assumptions table.
+enum Value {
+    /// Text.
+    Text(String),
+    /// A path, then text.
+    Code(String, &'static str),
+    /// A list of items.
+    List(Vec<String>),
+    /// Where the role families come from.
+    Source(Source),
+}
+
+/// A line of a group of the assumptions table.
+enum Line {
+    /// A heading within the group (a supply route).
+    Sub(String),
+    /// An assumption: what it is, what it applies to, and its value.
+    Item(String, String, Value),
+}
+
+/// A group of the assumptions table: a title, a note and its lines.
+struct Part {
+    title: String,
+    note: &'static str,
+    lines: Vec<Line>,
+}
+
+/// The rows of the assumptions table, grouped.
+#[derive(Default)]
+struct Assumptions {
+    groups: Vec<Part>,
 }
 
 impl Assumptions {
-    pub(super) fn group(&mut self, title: &str, note: &str) {
-        if !self.html.is_empty() {
-            self.html.push_str("</tbody>\n");
+    /// Starts a group.
+    fn group(&mut self, title: &str, note: &'static str) {
+        self.groups.push(Part { title: title.to_string(), note, lines: Vec::new() });
+    }
+
+    /// A line of the group begun last.
+    fn line(&mut self, line: Line) {
+        if let Some(g) = self.groups.last_mut() {
+            g.lines.push(line);
         }
-        w!(self.html, "<tbody>\n<tr><th scope=\"rowgroup\" colspan=\"3\" class=\"group\">{}", esc(title));
-        if !note.is_empty() {
-            w!(self.html, "<span class=\"sub\">{}</span>", esc(note));
-        }
-        self.html.push_str("</th></tr>\n");
     }
 
-    pub(super) fn sub(&mut self, title: &str) {
-        w!(self.html, "<tr><th scope=\"rowgroup\" colspan=\"3\" class=\"route\">{}</th></tr>\n", esc(title));
+    /// A heading within the group.
+    fn sub(&mut self, title: &str) {
+        self.line(Line::Sub(title.to_string()));
     }
 
-    /// A row; `value_html` is already markup.
-    pub(super) fn row_html(&mut self, item: &str, applies: &str, value_html: &str) {
-        w!(self.html, "<tr><td>{}</td><td>{}</td><td>{value_html}</td></tr>\n", esc(item), esc(applies));
+    /// A row whose value is not plain text.
+    fn row_value(&mut self, item: &str, applies: &str, value: Value) {
+        self.line(Line::Item(item.to_string(), applies.to_string(), value));
     }
 
-    pub(super) fn row(&mut self, item: &str, applies: &str, value: &str) {
-        self.row_html(item, applies, &esc(value));
+    /// A row.
+    fn row(&mut self, item: &str, applies: &str, value: &str) {
+        self.row_value(item, applies, Value::Text(value.to_string()));
     }
+}
+
+/// The assumptions section.
+#[derive(askama::Template)]
+#[template(path = "assumptions.html", config = "templates/askama.toml")]
+struct Section<'a> {
+    lvl: usize,
+    idp: &'a str,
+    /// Why the assumptions are not available.
+    error: Option<&'a str>,
+    title: &'a str,
+    groups: Vec<Part>,
 }
 
 pub(super) fn target_name(t: Target) -> &'static str {
@@ -43,34 +86,20 @@ pub(super) fn target_name(t: Target) -> &'static str {
     }
 }
 
+/// The assumptions section, rendered: the scenario as run, read back from `scenario.toml`.
 pub(super) fn assumptions(v: &View, lvl: usize, idp: &str) -> String {
-    let mut s = h(lvl, &format!("{idp}assumptions"), "Assumptions");
-    let meta = v.meta();
+    let title = &v.meta().title;
     let Some(spec) = &v.spec else {
-        w!(s, "<p>The assumptions are not available: {}.</p>\n", esc(&v.spec_error));
-        return s;
+        return render(&Section { lvl, idp, error: Some(&v.spec_error), title, groups: Vec::new() });
     };
-    s.push_str(
-        "<p>Read back from <code>scenario.toml</code>, the scenario as run (merged with any file it extends). \
-         Rates are annual. A value written as a mean and sd, or as a 90% interval, is uncertain: it is drawn afresh \
-         in every run. A single number is fixed in every run.</p>\n",
-    );
-    let mut a = Assumptions { html: String::new() };
+    let mut a = Assumptions::default();
     run_rows(&mut a, v, spec);
     rate_rows(&mut a, spec);
     supply_rows(&mut a, spec);
     demand_rows(&mut a, spec);
     intervention_rows(&mut a, spec);
     cost_rows(&mut a, spec);
-    w!(
-        s,
-        "<div class=\"table-wrap\"><table class=\"assumptions\">\n<caption>Assumptions of {}</caption>\n\
-         <thead><tr><th scope=\"col\">Assumption</th><th scope=\"col\">Applies to</th><th scope=\"col\">Value</th></tr></thead>\n\
-         {}</tbody></table></div>\n",
-        esc(&meta.title),
-        a.html
-    );
-    s
+    render(&Section { lvl, idp, error: None, title, groups: a.groups })
 }
 
 /// The run: baseline, projection, reporting dates, runs and seed, new roles and regions, families.
@@ -79,11 +108,9 @@ fn run_rows(a: &mut Assumptions, v: &View, spec: &ScenarioFile) {
     a.group("The run", "");
     let baseline =
         spec.baseline.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| meta.baseline.path.clone());
-    let mut bl = format!("<code>{}</code>", esc(&baseline));
-    if v.illustrative() {
-        bl.push_str(" (illustrative data shipped with wfcast)");
-    }
-    a.row_html("Baseline extract (staff in post)", &format!("end of {}", month_label(&meta.start)), &bl);
+    let after = if v.illustrative() { " (illustrative data shipped with wfcast)" } else { "" };
+    let when = format!("end of {}", month_label(&meta.start));
+    a.row_value("Baseline extract (staff in post)", &when, Value::Code(baseline, after));
     let step = match meta.step_months {
         1 => "monthly steps".to_string(),
         3 => "quarterly steps".to_string(),
@@ -121,7 +148,7 @@ fn run_rows(a: &mut Assumptions, v: &View, spec: &ScenarioFile) {
         a.row("New regions", "start empty", &r.join(", "));
     }
     if spec.families.is_some() {
-        a.row_html("Role families", "the family level, chart and table", &source_html(&families_source(v)));
+        a.row_value("Role families", "the family level, chart and table", Value::Source(families_source(v)));
     }
 }
 
@@ -205,13 +232,7 @@ fn supply_rows(a: &mut Assumptions, spec: &ScenarioFile) {
                     .map(|e| {
                         let share = if total > 0.0 { e.share / total } else { 0.0 };
                         let region = e.region.as_deref().map(|x| format!(", {x}")).unwrap_or_default();
-                        format!(
-                            "<li>{}, band {}{}: {}</li>",
-                            esc(&e.role),
-                            esc(&e.band.0.join("/")),
-                            esc(&region),
-                            esc(&fmt_pct(share))
-                        )
+                        format!("{}, band {}{region}: {}", e.role, e.band.0.join("/"), fmt_pct(share))
                     })
                     .collect();
                 let applies = if r.entry.iter().any(|e| e.region.is_none()) {
@@ -222,7 +243,7 @@ fn supply_rows(a: &mut Assumptions, spec: &ScenarioFile) {
                 if items.is_empty() {
                     a.row("Entry posts", applies, "none");
                 } else {
-                    a.row_html("Entry posts", applies, &format!("<ul>{}</ul>", items.concat()));
+                    a.row_value("Entry posts", applies, Value::List(items));
                 }
             }
             SupplyKind::VacancyFill => {
@@ -337,24 +358,12 @@ fn cost_rows(a: &mut Assumptions, spec: &ScenarioFile) {
     match &spec.cost {
         None => a.row("Not set", "", "no pay table: costs are not reported"),
         Some(c) => {
-            let pay =
-                c.pay.as_ref().map(|p| format!("<code>{}</code> (band midpoints)", esc(&p.display().to_string())));
-            a.row_html("Pay table", "annual pay by band", &pay.unwrap_or_else(|| "not set".into()));
+            let pay = match &c.pay {
+                Some(p) => Value::Code(p.display().to_string(), " (band midpoints)"),
+                None => Value::Text("not set".into()),
+            };
+            a.row_value("Pay table", "annual pay by band", pay);
             a.row("Employer on-costs", "share of pay", &fmt_pct(c.on_cost.unwrap_or(0.0)));
         }
     }
-}
-
-/// Where a run's role families come from, rendered.
-fn source_html(source: &Source) -> String {
-    #[derive(askama::Template)]
-    #[template(
-        source = "{% import \"macros.html\" as m %}{% call m::source(source) %}{% endcall %}",
-        ext = "html",
-        config = "templates/askama.toml"
-    )]
-    struct One<'a> {
-        source: &'a Source,
-    }
-    render(&One { source })
 }

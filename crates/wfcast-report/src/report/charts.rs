@@ -2,52 +2,66 @@
 use super::*;
 
 /// The charts of a scenario folder, each with its reading.
+#[derive(askama::Template)]
+#[template(path = "charts.html", config = "templates/askama.toml")]
+struct Charts<'a> {
+    lvl: usize,
+    idp: &'a str,
+    /// The figures of England, the regions, flows, cost and families (rendered).
+    main: Vec<String>,
+    /// A figure per role.
+    roles: Vec<String>,
+    /// The other charts of the folder.
+    others: Vec<String>,
+}
+
+/// The charts of a scenario folder, each with its reading, rendered.
 pub(super) fn charts(v: &View, dir: &Path, figs: &mut Figures, lvl: usize, idp: &str) -> String {
     let last = &v.last;
-    let mut shown: Vec<String> = Vec::new();
-    let mut s = h(lvl, &format!("{idp}charts"), "Charts");
-    let mut fig = |s: &mut String, file: String, title: &str, reading: String| {
-        s.push_str(&figs.figure(dir, &file, title, &reading, idp));
-        shown.push(file);
-    };
-    fig(
-        &mut s,
-        "supply_demand_total.svg".into(),
-        "England: supply and demand",
-        gap_sentence(v, "total", TOTAL, None, last).unwrap_or_else(na),
-    );
-    fig(&mut s, "gap_total.svg".into(), "England: the gap between demand and supply", gap_reading(v));
-    fig(&mut s, "gap_heatmap.svg".into(), "Shortfall by role and band", heatmap_reading(v));
+    let mut wanted: Vec<(String, &str, String)> = vec![
+        (
+            "supply_demand_total.svg".into(),
+            "England: supply and demand",
+            gap_sentence(v, "total", TOTAL, None, last).unwrap_or_else(na),
+        ),
+        ("gap_total.svg".into(), "England: the gap between demand and supply", gap_reading(v)),
+        ("gap_heatmap.svg".into(), "Shortfall by role and band", heatmap_reading(v)),
+    ];
     if let Some(t) = region_reading(v) {
-        fig(&mut s, format!("{GAP_BY_REGION_CHART}.svg"), "The gap by region", t);
+        wanted.push((format!("{GAP_BY_REGION_CHART}.svg"), "The gap by region", t));
     }
-    fig(&mut s, "flows.svg".into(), "Joiners by route and leavers", flows_reading(v));
+    wanted.push(("flows.svg".into(), "Joiners by route and leavers", flows_reading(v)));
     if v.has_metric("cost_gbp") {
-        fig(&mut s, "cost.svg".into(), "Pay bill of staff in post", cost_reading(v));
+        wanted.push(("cost.svg".into(), "Pay bill of staff in post", cost_reading(v)));
     }
     if let Some(reading) = families_reading(v) {
-        fig(&mut s, format!("{FAMILIES_CHART}.svg"), "Supply and demand by role family", reading);
+        wanted.push((format!("{FAMILIES_CHART}.svg"), "Supply and demand by role family", reading));
     }
-    let roles = v.results.roles();
-    if !roles.is_empty() {
-        s.push_str(&h(lvl + 1, &format!("{idp}role-charts"), "Supply and demand by role"));
-        s.push_str("<div class=\"chart-grid\">\n");
-        for role in &roles {
+    let mut shown: Vec<String> = Vec::new();
+    let mut fig = |file: String, title: &str, reading: String| {
+        let f = figs.figure(dir, &file, title, &reading, idp);
+        shown.push(file);
+        f
+    };
+    let main = wanted.into_iter().map(|(file, title, reading)| fig(file, title, reading)).collect();
+    let roles = v
+        .results
+        .roles()
+        .iter()
+        .map(|role| {
             let g = Group { role: Some(role), ..TOTAL };
             let reading = gap_sentence(v, "role", g, Some(role), last).unwrap_or_else(na);
-            fig(&mut s, format!("supply_demand_{}.svg", slug(role)), &format!("{role}: supply and demand"), reading);
-        }
-        s.push_str("</div>\n");
-    }
-    let others = other_charts(dir, &shown);
-    if !others.is_empty() {
-        s.push_str(&h(lvl + 1, &format!("{idp}other-charts"), "Other charts"));
-        for file in others {
+            fig(format!("supply_demand_{}.svg", slug(role)), &format!("{role}: supply and demand"), reading)
+        })
+        .collect();
+    let others = other_charts(dir, &shown)
+        .iter()
+        .map(|file| {
             let title = file.trim_end_matches(".svg").replace(['_', '-'], " ");
-            s.push_str(&figs.figure(dir, &file, &title, "A further chart drawn for this scenario.", idp));
-        }
-    }
-    s
+            figs.figure(dir, file, &title, "A further chart drawn for this scenario.", idp)
+        })
+        .collect();
+    render(&Charts { lvl, idp, main, roles, others })
 }
 
 /// The reading of a chart whose numbers are not in the summary.
