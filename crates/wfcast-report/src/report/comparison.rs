@@ -1,5 +1,6 @@
 //! The report of a comparison folder: the scenarios side by side, then each one's sections.
 use super::*;
+use askama::Template;
 
 /// A scenario's own output folder inside a comparison folder: `<dir>/<name>`, or the
 /// subfolder whose `meta.json` names it.
@@ -70,249 +71,208 @@ struct Cmp<'c> {
     others: &'c [Meta],
 }
 
+/// The body of a comparison's page.
+#[derive(Template)]
+#[template(path = "comparison.html", config = "templates/askama.toml")]
+struct ComparisonPage<'a> {
+    title: String,
+    runs: String,
+    seed: u64,
+    when: &'a str,
+    /// The reference's short title.
+    reference: &'a str,
+    /// Each scenario's short title, name and title.
+    scenarios: Vec<(String, &'a str, &'a str)>,
+    illustrative: bool,
+    toc: Vec<TocItem>,
+    /// How to read the numbers, rendered.
+    guide: String,
+    /// England at the last date, a row per measure and a column per scenario.
+    england: Vec<(&'static str, Vec<Cell>)>,
+    /// The England gap at each reporting date.
+    by_date: Vec<(String, Vec<Cell>)>,
+    /// The short titles of the scenarios other than the reference.
+    others: Vec<String>,
+    /// Their differences from the reference.
+    differences: Vec<(&'static str, Vec<Cell>)>,
+    /// The comparison's figures, rendered.
+    charts: Vec<String>,
+    sections: Vec<Section>,
+    name: &'a str,
+    version: &'a str,
+    command: String,
+    own: Vec<FileRow>,
+}
+
+/// A scenario's own section of a comparison's page.
+struct Section {
+    id: String,
+    heading: String,
+    description: Vec<String>,
+    /// The scenario's sections, rendered (None when its results were not found).
+    body: Option<String>,
+    /// Where its results were looked for.
+    folder: String,
+}
+
 /// The report of a comparison folder, as a complete HTML page: the scenarios side by side,
 /// the comparison charts, then each scenario's own sections (read from its subfolder of
 /// `dir`).
 pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
-    let names: Vec<&str> = c.scenarios.iter().map(|m| m.scenario.as_str()).collect();
     let first = c.scenarios.first();
     let last = first
         .and_then(|m| m.report_dates.last().cloned())
         .or_else(|| c.rows.iter().map(|r| r.row.date.clone()).max())
         .unwrap_or_default();
-    let when = month_label(&last);
-    let runs = first.map(|m| m.runs).unwrap_or(0);
-    let seed = first.map(|m| m.seed).unwrap_or(0);
     let titles: Vec<String> = c.scenarios.iter().map(short_title).collect();
-    let title = format!("Comparing scenarios: {}", and_list(&titles));
-    let reference = titles.first().cloned().unwrap_or_default();
-    let others = &c.scenarios[c.scenarios.len().min(1)..];
-    let x = Cmp { c, names, first, last, when, runs, seed, titles, reference, others };
-    let (first, runs, seed, when, titles) = (x.first, x.runs, x.seed, x.when.as_str(), &x.titles);
-    // Each scenario's own results, from its subfolder.
-    let subs: Vec<(Meta, Option<(Results, PathBuf)>)> = c
-        .scenarios
-        .iter()
-        .map(|m| {
-            let loaded =
-                scenario_subdir(dir, &m.scenario).and_then(|d| wfcast_io::results::load(&d).ok().map(|r| (r, d)));
-            (m.clone(), loaded)
-        })
-        .collect();
-    let illustrative = c.scenarios.iter().any(|m| m.baseline.sha256 == SHIPPED_SEED_SHA256);
-    let mut body = format!(
-        "<header class=\"masthead\"><div class=\"inner\">\n<p class=\"kicker\">Workforce forecast · scenario \
-         comparison</p>\n<h1>{}</h1>\n<p class=\"run\">{} scenarios · {} runs each with common random numbers, seed \
-         {} · to {}</p>\n</div></header>\n<main>\n",
-        esc(&title),
-        c.scenarios.len(),
-        fmt_int(runs as f64),
-        seed,
-        esc(when)
-    );
-    w!(
-        body,
-        "<p>Every scenario was run with the same seed and run numbers, so where two scenarios share an assumption \
-         they share its random draws: differences between them come from what the scenarios change, not from \
-         chance. The first scenario, <strong>{}</strong>, is the reference; differences are each scenario minus \
-         the reference, run by run.</p>\n",
-        esc(titles.first().map(String::as_str).unwrap_or(""))
-    );
-    body.push_str("<ol class=\"scenarios\">\n");
-    for m in &c.scenarios {
-        w!(
-            body,
-            "<li><strong>{}</strong> (<code>{}</code>): {}</li>\n",
-            esc(&short_title(m)),
-            esc(&m.scenario),
-            esc(&m.title)
-        );
-    }
-    body.push_str("</ol>\n");
-    if illustrative {
-        body.push_str(&illustrative_note());
-    }
-    let det = first.is_some_and(|m| m.mode == "deterministic");
-    let mut toc_items = vec![
+    let x = Cmp {
+        c,
+        names: c.scenarios.iter().map(|m| m.scenario.as_str()).collect(),
+        first,
+        when: month_label(&last),
+        last,
+        runs: first.map(|m| m.runs).unwrap_or(0),
+        seed: first.map(|m| m.seed).unwrap_or(0),
+        reference: titles.first().cloned().unwrap_or_default(),
+        titles,
+        others: &c.scenarios[c.scenarios.len().min(1)..],
+    };
+    let title = format!("Comparing scenarios: {}", and_list(&x.titles));
+    let mut toc = vec![
         ("reading".to_string(), "How to read the numbers".to_string()),
         ("headline".to_string(), "Headline: the scenarios side by side".to_string()),
         ("differences".to_string(), "Differences from the reference".to_string()),
         ("compare-charts".to_string(), "Comparison charts".to_string()),
     ];
     for (i, m) in c.scenarios.iter().enumerate() {
-        toc_items.push((format!("s{}-{}", i + 1, slug(&m.scenario)), format!("Scenario {}: {}", i + 1, m.title)));
+        toc.push((format!("s{}-{}", i + 1, slug(&m.scenario)), format!("Scenario {}: {}", i + 1, m.title)));
     }
-    toc_items.push(("provenance".into(), "Provenance".into()));
-    body.push_str(&toc(&toc_items));
-    body.push_str(&reading_guide(det, runs, 2, ""));
-
-    body.push_str(&headline_tables(&x));
-    body.push_str(&differences(&x));
+    toc.push(("provenance".into(), "Provenance".into()));
+    let det = first.is_some_and(|m| m.mode == "deterministic");
     let mut figs = Figures::plot();
-    body.push_str(&comparison_charts(&x, dir, &mut figs));
-    // Each scenario in its own section.
-    for (i, (m, loaded)) in subs.iter().enumerate() {
-        let idp = format!("s{}-{}", i + 1, slug(&m.scenario));
-        w!(body, "<section class=\"scenario\" aria-labelledby=\"{}\">\n", esc(&idp));
-        body.push_str(&h(2, &idp, &format!("Scenario {}: {}", i + 1, m.title)));
-        for p in paragraphs(&m.description) {
-            w!(body, "<p>{}</p>\n", esc(&p));
-        }
-        match loaded {
-            Some((results, sub)) => {
-                let v = View::new(results);
-                body.push_str(&scenario_sections(&v, sub, &mut figs, 3, &format!("{idp}-"), false));
-            }
-            None => w!(
-                body,
-                "<p>This scenario's own results were not found in <code>{}</code>: its assumptions and charts are not \
-                 available.</p>\n",
-                esc(&dir.join(&m.scenario).display().to_string())
-            ),
-        }
-        body.push_str("</section>\n");
-    }
-
-    body.push_str(&comparison_provenance(&x, dir));
-    body.push_str("</main>\n");
+    let charts = comparison_charts(&x, dir, &mut figs);
+    let body = render(&ComparisonPage {
+        title: title.clone(),
+        runs: fmt_int(x.runs as f64),
+        seed: x.seed,
+        when: &x.when,
+        reference: &x.reference,
+        scenarios: c
+            .scenarios
+            .iter()
+            .zip(&x.titles)
+            .map(|(m, t)| (t.clone(), m.scenario.as_str(), m.title.as_str()))
+            .collect(),
+        illustrative: c.scenarios.iter().any(|m| m.baseline.sha256 == SHIPPED_SEED_SHA256),
+        toc,
+        guide: reading_guide(det, x.runs, 2, ""),
+        england: england_rows(&x),
+        by_date: date_rows(&x),
+        others: x.others.iter().map(short_title).collect(),
+        differences: difference_rows(&x),
+        charts,
+        sections: sections(c, dir, &mut figs),
+        name: &c.name,
+        version: first.map(|m| m.version.as_str()).unwrap_or(env!("CARGO_PKG_VERSION")),
+        command: compare_command(&x),
+        own: result_files(dir, &["comparison.json", "comparison.csv"]),
+    });
     page(&format!("{title} – wfcast report"), &body)
 }
 
-/// The headline tables: England at the last date and the gap at each date, one column per scenario.
-fn headline_tables(x: &Cmp) -> String {
-    let c = x.c;
-    let names = &x.names;
-    let first = x.first;
-    let last = x.last.as_str();
-    let when = x.when.as_str();
-    let mut body = String::new();
-    // Headline table: one column per scenario.
-    body.push_str(&h(2, "headline", &format!("Headline: England at {when}, scenario by scenario")));
-    body.push_str(
-        "<p>Medians of the runs, with 90% intervals below; gap is demand minus supply (positive is a shortfall).</p>\n",
-    );
-    let head = |first_col: &str| {
-        let mut t = format!("<thead><tr><th scope=\"col\">{}</th>", esc(first_col));
-        for m in &c.scenarios {
-            w!(t, "<th scope=\"col\" class=\"num\">{}</th>", esc(&short_title(m)));
-        }
-        t.push_str("</tr></thead>\n");
-        t
+/// England at the last date: supply, demand, gap, runs in shortfall and the pay bill (when
+/// there is one), a cell per scenario.
+fn england_rows(x: &Cmp) -> Vec<(&'static str, Vec<Cell>)> {
+    let (c, last) = (x.c, x.last.as_str());
+    let cells = |metric: &str, fmt: fn(f64) -> String| -> Vec<Cell> {
+        x.names.iter().map(|n| Cell::interval(cmp_row(c, n, metric, last).map(|r| &r.row.p), fmt)).collect()
     };
-    let mut t = String::from("<div class=\"table-wrap\"><table class=\"compare\">\n");
-    w!(t, "<caption>England at {}</caption>\n{}<tbody>\n", esc(when), head("FTE"));
-    for (label, metric) in [("Supply", "fte"), ("Demand", "demand_fte"), ("Gap", "gap_fte")] {
-        w!(t, "<tr><th scope=\"row\">{label}</th>");
-        for n in names {
-            t.push_str(&interval_cell(cmp_row(c, n, metric, last).map(|r| &r.row.p), fmt_int))
-        }
-        t.push_str("</tr>\n");
-    }
-    t.push_str("<tr><th scope=\"row\">Runs in shortfall</th>");
-    for n in names {
+    let mut rows = vec![
+        ("Supply", cells("fte", fmt_int)),
+        ("Demand", cells("demand_fte", fmt_int)),
+        ("Gap", cells("gap_fte", fmt_int)),
+    ];
+    let shares = x.names.iter().map(|n| {
         let p = cmp_row(c, n, "gap_fte", last).and_then(|r| r.row.p_shortfall).map(fmt_share);
-        w!(t, "<td class=\"num\">{}</td>", esc(&p.unwrap_or_else(|| "–".into())));
+        Cell::plain(p.unwrap_or_else(|| "–".into()))
+    });
+    rows.push(("Runs in shortfall", shares.collect()));
+    if x.names.iter().any(|n| cmp_row(c, n, "cost_gbp", last).is_some()) {
+        rows.push(("Pay bill a year", cells("cost_gbp", fmt_money)));
     }
-    t.push_str("</tr>\n");
-    if names.iter().any(|n| cmp_row(c, n, "cost_gbp", last).is_some()) {
-        t.push_str("<tr><th scope=\"row\">Pay bill a year</th>");
-        for n in names {
-            t.push_str(&interval_cell(cmp_row(c, n, "cost_gbp", last).map(|r| &r.row.p), fmt_money))
-        }
-        t.push_str("</tr>\n");
-    }
-    t.push_str("</tbody></table></div>\n");
-    body.push_str(&t);
-
-    // The gap at each date.
-    let dates: Vec<String> = first.map(|m| m.report_dates.clone()).unwrap_or_default();
-    if !dates.is_empty() {
-        let mut t = String::from("<div class=\"table-wrap\"><table class=\"compare\">\n");
-        w!(
-            t,
-            "<caption>England gap at each reporting date<span class=\"sub\">FTE; median, 90% interval below</span></caption>\n{}<tbody>\n",
-            head("Date")
-        );
-        for d in &dates {
-            w!(t, "<tr><th scope=\"row\">{}</th>", esc(&month_label(d)));
-            for n in names {
-                t.push_str(&interval_cell(cmp_row(c, n, "gap_fte", d).map(|r| &r.row.p), fmt_int))
-            }
-            t.push_str("</tr>\n");
-        }
-        t.push_str("</tbody></table></div>\n");
-        body.push_str(&t);
-    }
-
-    body
+    rows
 }
 
-/// Each scenario minus the reference, run by run.
-fn differences(x: &Cmp) -> String {
-    let c = x.c;
-    let last = x.last.as_str();
-    let when = x.when.as_str();
-    let reference = x.reference.as_str();
-    let others = x.others;
-    let mut body = String::new();
-    // Differences from the first.
-    body.push_str(&h(2, "differences", &format!("Differences from {reference}")));
-    w!(
-        body,
-        "<p>Each scenario minus <strong>{}</strong>, run by run: the median difference, its 90% interval, and the \
-         share of runs in which the scenario's gap is smaller than the reference's. A negative gap difference is a \
-         smaller shortfall.</p>\n",
-        esc(reference)
-    );
-    if others.is_empty() {
-        body.push_str("<p>There is only one scenario: nothing to compare.</p>\n");
-    } else {
-        let mut t = String::from("<div class=\"table-wrap\"><table class=\"compare\">\n");
-        w!(
-            t,
-            "<caption>Difference from {} at {}<span class=\"sub\">FTE; median difference, 90% interval below</span></caption>\n<thead><tr><th scope=\"col\">Difference</th>",
-            esc(reference),
-            esc(when)
-        );
-        for m in others {
-            w!(t, "<th scope=\"col\" class=\"num\">{}</th>", esc(&short_title(m)));
-        }
-        t.push_str("</tr></thead>\n<tbody>\n");
-        for (label, metric) in [("Supply", "fte"), ("Demand", "demand_fte"), ("Gap", "gap_fte")] {
-            w!(t, "<tr><th scope=\"row\">{label}</th>");
-            for m in others {
-                t.push_str(&interval_cell(
+/// The England gap at each reporting date, a cell per scenario.
+fn date_rows(x: &Cmp) -> Vec<(String, Vec<Cell>)> {
+    let dates: Vec<String> = x.first.map(|m| m.report_dates.clone()).unwrap_or_default();
+    dates
+        .iter()
+        .map(|d| {
+            let cells =
+                x.names.iter().map(|n| Cell::interval(cmp_row(x.c, n, "gap_fte", d).map(|r| &r.row.p), fmt_int));
+            (month_label(d), cells.collect())
+        })
+        .collect()
+}
+
+/// Each scenario minus the reference at the last date, run by run: supply, demand, gap and
+/// the share of runs with a smaller gap.
+fn difference_rows(x: &Cmp) -> Vec<(&'static str, Vec<Cell>)> {
+    let (c, last) = (x.c, x.last.as_str());
+    let mut rows: Vec<(&'static str, Vec<Cell>)> = [("Supply", "fte"), ("Demand", "demand_fte"), ("Gap", "gap_fte")]
+        .into_iter()
+        .map(|(label, metric)| {
+            let cells = x.others.iter().map(|m| {
+                Cell::interval(
                     cmp_row(c, &m.scenario, metric, last).and_then(|r| r.diff.as_ref()).map(|d| &d.p),
                     fmt_int,
-                ))
-            }
-            t.push_str("</tr>\n");
-        }
-        t.push_str("<tr><th scope=\"row\">Runs with a smaller gap</th>");
-        for m in others {
-            let p = cmp_row(c, &m.scenario, "gap_fte", last)
-                .and_then(|r| r.diff.as_ref())
-                .and_then(|d| d.p_gap_smaller)
-                .map(fmt_share);
-            w!(t, "<td class=\"num\">{}</td>", esc(&p.unwrap_or_else(|| "–".into())));
-        }
-        t.push_str("</tr>\n</tbody></table></div>\n");
-        body.push_str(&t);
-    }
+                )
+            });
+            (label, cells.collect())
+        })
+        .collect();
+    let shares = x.others.iter().map(|m| {
+        let p = cmp_row(c, &m.scenario, "gap_fte", last)
+            .and_then(|r| r.diff.as_ref())
+            .and_then(|d| d.p_gap_smaller)
+            .map(fmt_share);
+        Cell::plain(p.unwrap_or_else(|| "–".into()))
+    });
+    rows.push(("Runs with a smaller gap", shares.collect()));
+    rows
+}
 
-    body
+/// Each scenario's own sections, rendered from its subfolder of `dir`.
+fn sections(c: &Comparison, dir: &Path, figs: &mut Figures) -> Vec<Section> {
+    c.scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let id = format!("s{}-{}", i + 1, slug(&m.scenario));
+            let loaded =
+                scenario_subdir(dir, &m.scenario).and_then(|d| wfcast_io::results::load(&d).ok().map(|r| (r, d)));
+            let body = loaded
+                .map(|(results, sub)| scenario_sections(&View::new(&results), &sub, figs, 3, &format!("{id}-"), false));
+            Section {
+                heading: format!("Scenario {}: {}", i + 1, m.title),
+                description: paragraphs(&m.description),
+                body,
+                folder: dir.join(&m.scenario).display().to_string(),
+                id,
+            }
+        })
+        .collect()
 }
 
 /// The comparison charts, each with its reading.
-fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> String {
+fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
     let c = x.c;
     let last = x.last.as_str();
     let when = x.when.as_str();
     let reference = x.reference.as_str();
     let others = x.others;
-    let mut body = String::new();
-    // Comparison charts.
-    body.push_str(&h(2, "compare-charts", "Comparison charts"));
+    let mut body = Vec::new();
     let gaps: Vec<String> = c
         .scenarios
         .iter()
@@ -333,7 +293,7 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> String {
     } else {
         format!("By {when} the England gap is {}.", and_list(&gaps))
     };
-    body.push_str(&figs.figure(dir, "compare_gap.svg", "England gap under each scenario", &gap_reading, ""));
+    body.push(figs.figure(dir, "compare_gap.svg", "England gap under each scenario", &gap_reading, ""));
 
     // By role: where each scenario moves the gap most.
     let mut role_bits = Vec::new();
@@ -361,7 +321,7 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> String {
     } else {
         format!("Against {reference}, by {when}: {}.", role_bits.join("; "))
     };
-    body.push_str(&figs.figure(dir, "compare_gap_by_role.svg", "Gap by role under each scenario", &role_reading, ""));
+    body.push(figs.figure(dir, "compare_gap_by_role.svg", "Gap by role under each scenario", &role_reading, ""));
 
     let mut diff_bits = Vec::new();
     for m in others {
@@ -386,7 +346,7 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> String {
     } else {
         format!("By {when}, {}.", diff_bits.join("; "))
     };
-    body.push_str(&figs.figure(
+    body.push(figs.figure(
         dir,
         "compare_difference.svg",
         &format!("Difference in the England gap from {reference}"),
@@ -399,41 +359,21 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> String {
         .collect();
     for file in other_charts(dir, &shown) {
         let t = file.trim_end_matches(".svg").replace(['_', '-'], " ");
-        body.push_str(&figs.figure(dir, &file, &t, "A further chart drawn for this comparison.", ""));
+        body.push(figs.figure(dir, &file, &t, "A further chart drawn for this comparison.", ""));
     }
 
     body
 }
 
-/// How to reproduce the comparison.
-fn comparison_provenance(x: &Cmp, dir: &Path) -> String {
-    let c = x.c;
-    let first = x.first;
-    let runs = x.runs;
-    let seed = x.seed;
-    let mut body = String::new();
-    // Provenance of the comparison.
-    body.push_str(&h(2, "provenance", "Provenance of the comparison"));
-    let files: Vec<String> = c.scenarios.iter().map(|m| shell_word(&m.file)).collect();
-    let mut cmd = format!("wfcast compare {} --seed {seed} --runs {runs}", files.join(" "));
-    if let Some(m) = first
+/// The `wfcast compare` command line that reproduces the comparison.
+fn compare_command(x: &Cmp) -> String {
+    let files: Vec<String> = x.c.scenarios.iter().map(|m| shell_word(&m.file)).collect();
+    let mut cmd = format!("wfcast compare {} --seed {} --runs {}", files.join(" "), x.seed, x.runs);
+    if let Some(m) = x.first
         && !m.levels.is_empty()
         && !default_levels(&m.levels)
     {
         w!(cmd, " --levels {}", m.levels.join(","));
     }
-    w!(
-        body,
-        "<p>Comparison <code>{}</code>, made by wfcast {}. Each scenario's files and their SHA-256 are listed in its \
-         own provenance section above. To reproduce, from the folder the comparison was made in:</p>\n<p><code>{}</code></p>\n",
-        esc(&c.name),
-        esc(first.map(|m| m.version.as_str()).unwrap_or(env!("CARGO_PKG_VERSION"))),
-        esc(&cmd)
-    );
-    let own = result_files(dir, &["comparison.json", "comparison.csv"]);
-    if !own.is_empty() {
-        body.push_str(&file_rows(&own));
-    }
-
-    body
+    cmd
 }

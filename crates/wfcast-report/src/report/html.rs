@@ -148,18 +148,6 @@ pub(super) fn toc(items: &[TocItem]) -> String {
     render(&Toc { items })
 }
 
-/// The note that the baseline is the illustrative seed, rendered.
-pub(super) fn illustrative_note() -> String {
-    #[derive(Template)]
-    #[template(
-        source = "{% import \"macros.html\" as m %}{% call m::illustrative() %}{% endcall %}",
-        ext = "html",
-        config = "templates/askama.toml"
-    )]
-    struct Note;
-    render(&Note)
-}
-
 /// One headline figure, rendered.
 pub(super) fn kpi(class: &'static str, label: &str, value: &str, unit: &'static str, interval: &str) -> String {
     #[derive(Template)]

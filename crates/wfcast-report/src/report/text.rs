@@ -68,15 +68,6 @@ pub(super) fn fmt_money(x: f64) -> String {
     }
 }
 
-/// A table cell of a median with its 90% interval below (`p` holds percentiles 5, 25, 50,
-/// 75, 95), or a dash when there is no value.
-pub(super) fn interval_cell(p: Option<&[f64; 5]>, fmt: fn(f64) -> String) -> String {
-    match p {
-        Some(p) => format!("<td class=\"num\">{}<small>{} to {}</small></td>", fmt(p[2]), fmt(p[0]), fmt(p[4])),
-        None => "<td class=\"num\">–</td>".into(),
-    }
-}
-
 pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
