@@ -3,18 +3,24 @@
 use super::*;
 use wfcast_core::backtest;
 
+/// What the report did about a backtest folder without charts.
+pub(super) enum ChartsNote {
+    /// It drew them.
+    Drawn,
+    /// They could not be drawn (why).
+    Failed(String),
+}
+
 /// Draws a backtest's charts into `dir/charts` when that folder is missing; returns what was
-/// done, as markup for the report (nothing when the folder was there).
-pub(super) fn draw_missing_backtest_charts(results: &BacktestResults, dir: &Path) -> Option<String> {
+/// done (nothing when the folder was there).
+pub(super) fn draw_missing_backtest_charts(results: &BacktestResults, dir: &Path) -> Option<ChartsNote> {
     let charts = dir.join("charts");
     if charts.exists() {
         return None;
     }
     Some(match wfcast_io::export::write_folder(&charts, None, |tmp| chart::write_backtest_charts(results, tmp)) {
-        Ok(_) => "The folder had no <code>charts</code>: this report drew them.".to_string(),
-        Err(e) => {
-            format!("The folder had no <code>charts</code>, and they could not be drawn: {}.", esc(&e.to_string()))
-        }
+        Ok(_) => ChartsNote::Drawn,
+        Err(e) => ChartsNote::Failed(e.to_string()),
     })
 }
 
@@ -98,36 +104,37 @@ pub(super) fn verdict(v: &BacktestView, series: &str, subject: &str) -> String {
     }
 }
 
-/// The headline: the verdict on the total and on the roles, and the total's scores.
-pub(super) fn backtest_headline(v: &BacktestView) -> String {
-    let r = v.r;
+/// The headline figures: each method's MAPE on the total, and wfcast's coverage.
+fn headline_kpis(v: &BacktestView) -> Vec<Kpi> {
     let total = backtest::TOTAL;
-    let end = month_label(&r.meta.end);
-    let mut s = format!(
-        "<section class=\"headline\" id=\"headline\" aria-labelledby=\"headline-h\">\n{}",
-        h(2, "headline-h", &format!("Headline: forecasts from {} scored to {end}", month_label(&r.meta.train_until)))
-    );
-    s.push_str("<div class=\"kpis\">\n");
-    for m in Method::ALL {
-        let class = if m == Method::Wfcast { "" } else { " benchmark" };
-        let score = r.score(total, m);
-        let extra = match m {
-            Method::Wfcast => "median of runs; MASE ",
-            _ => "benchmark; MASE ",
-        };
-        let sub = format!("{extra}{}", score.map_or("–".into(), |s| fmt_mase(s.mase)));
-        s.push_str(&kpi(class, &format!("MAPE on the total: {}", m.label()), &fmt_mape(v.mape(total, m)), "", &sub));
-    }
-    let cov = r.score(total, Method::Wfcast).and_then(|s| s.coverage_90);
-    s.push_str(&kpi(
-        "",
-        "Actual inside the 90% interval",
-        &cov.map_or("–".into(), fmt_pct_whole),
-        "",
-        &format!("of the {} on the total (nominal 90%)", v.dates_text()),
-    ));
-    s.push_str("</div>\n");
-    let mut text = verdict(v, total, "On the total");
+    let mut kpis: Vec<Kpi> = Method::ALL
+        .into_iter()
+        .map(|m| {
+            let extra = if m == Method::Wfcast { "median of runs; MASE " } else { "benchmark; MASE " };
+            Kpi {
+                class: if m == Method::Wfcast { "" } else { "benchmark" },
+                label: format!("MAPE on the total: {}", m.label()),
+                value: fmt_mape(v.mape(total, m)),
+                unit: "",
+                interval: format!("{extra}{}", v.r.score(total, m).map_or("–".into(), |s| fmt_mase(s.mase))),
+            }
+        })
+        .collect();
+    let cov = v.r.score(total, Method::Wfcast).and_then(|s| s.coverage_90);
+    kpis.push(Kpi {
+        class: "",
+        label: "Actual inside the 90% interval".into(),
+        value: cov.map_or("–".into(), fmt_pct_whole),
+        unit: "",
+        interval: format!("of the {} on the total (nominal 90%)", v.dates_text()),
+    });
+    kpis
+}
+
+/// The headline in words: the verdict on the total and on the roles.
+fn headline_verdict(v: &BacktestView) -> String {
+    let r = v.r;
+    let mut text = verdict(v, backtest::TOTAL, "On the total");
     let scored: Vec<(&str, Option<bool>)> = v.roles.iter().map(|role| (*role, v.beats_both(role))).collect();
     let won: Vec<String> = scored.iter().filter(|(_, b)| *b == Some(true)).map(|(r, _)| r.to_string()).collect();
     let lost: Vec<String> = scored.iter().filter(|(_, b)| *b != Some(true)).map(|(r, _)| r.to_string()).collect();
@@ -141,8 +148,7 @@ pub(super) fn backtest_headline(v: &BacktestView) -> String {
         } else {
             w!(text, "; not on {}.", and_list(&lost));
         }
-        let all = r.score(ALL_ROLES, Method::Wfcast);
-        if let Some(a) = all {
+        if let Some(a) = r.score(ALL_ROLES, Method::Wfcast) {
             w!(
                 text,
                 " Over all roles, its mean MAPE was {} (no change {}, linear trend {})",
@@ -161,120 +167,57 @@ pub(super) fn backtest_headline(v: &BacktestView) -> String {
             }
         }
     }
-    w!(s, "<p class=\"reading\">{}</p>\n", esc(&text));
-    s.push_str(
-        "<p>MAPE is the mean absolute percentage error: lower is better. A benchmark is beaten when wfcast's MAPE \
-         is lower than the benchmark's.</p>\n",
-    );
-    s.push_str("</section>\n");
-    s
+    text
 }
 
-/// How to read the scores.
-pub(super) fn backtest_guide(v: &BacktestView) -> String {
-    let r = v.r;
-    let train = month_label(&r.meta.train_until);
-    let mut s = h(2, "reading", "How to read the scores");
-    w!(
-        s,
-        "<p>wfcast learnt its rates (leaving, moving up, moving between roles, joining) from the snapshots up to \
-         <strong>{train}</strong> only, then projected staff in post from the {train} snapshot, {} times, as if the \
-         later snapshots were unknown. Those later snapshots, held out, are what it is scored against. Two naive \
-         forecasts are scored beside it, as in forecasting competitions: <strong>no change</strong> (staff in post \
-         stays as it was in {train}) and the <strong>linear trend</strong> (the straight line fitted to the \
-         training snapshots, carried on). A model worth its complexity should beat both.</p>\n",
-        fmt_int(r.meta.runs as f64)
-    );
-    s.push_str("<dl class=\"facts measures\">\n");
-    s.push_str(
-        "<dt>MAPE</dt><dd>Mean absolute percentage error of the forecast (wfcast's median) over the held-out \
-         snapshots: how far off it was, on average, as a share of the actual staff in post. 0% is perfect; \
-         lower is better.</dd>\n",
-    );
-    s.push_str(
-        "<dt>MASE</dt><dd>Mean absolute scaled error: the average error in headcount divided by the average \
-         change from one training snapshot to the next. Below 1, the forecast was off by less than a typical \
-         year-to-year (snapshot-to-snapshot) change, so it beat a naive one-step forecast; above 1 it did \
-         worse.</dd>\n",
-    );
-    s.push_str(
-        "<dt>Coverage</dt><dd>How often the actual value fell inside wfcast's interval: the middle 50% of runs \
-         (25th to 75th percentile) and 90% of runs (5th to 95th). Honest intervals cover near 50% and 90%; much \
-         less means the model is over-confident, much more that it is too cautious. Only wfcast has \
-         intervals.</dd>\n",
-    );
-    s.push_str("</dl>\n");
-    let n = v.held_out.len();
-    if n < 5 {
-        w!(
-            s,
-            "<aside class=\"caution\" role=\"note\"><p><strong>Few points.</strong> Each series is scored on {} \
-             only: one good or bad year moves its scores a lot, and a coverage figure can only be a multiple of \
-             {}. Read them as a first check, not a verdict.</p></aside>\n",
-            v.dates_text(),
-            if n == 0 { "–".to_string() } else { fmt_pct_whole(1.0 / n as f64) }
-        );
-    }
-    s
+/// The scores of one series, a row per method.
+struct ScoreGroup {
+    series: String,
+    /// The mean over the roles.
+    total: bool,
+    rows: Vec<ScoreRow>,
+}
+
+/// The scores of one method on one series.
+struct ScoreRow {
+    /// wfcast's own row (not a benchmark's).
+    model: bool,
+    method: &'static str,
+    mape: String,
+    /// The lowest MAPE of the series.
+    best: bool,
+    /// MASE, coverage of the 50% and the 90% interval, and the number of points.
+    cells: [String; 4],
 }
 
 /// The scores table: series by method.
-pub(super) fn scores_table(v: &BacktestView) -> String {
+fn score_groups(v: &BacktestView) -> Vec<ScoreGroup> {
     let r = v.r;
-    let mut s = h(2, "scores", "Scores by series and method");
     let mut series: Vec<&str> = r.series();
     for sc in &r.scores {
         if !series.contains(&sc.series.as_str()) {
             series.push(&sc.series);
         }
     }
-    s.push_str("<div class=\"table-wrap\"><table class=\"scores\">\n");
-    w!(
-        s,
-        "<caption>Scores over the {} to {}<span class=\"sub\">The lowest MAPE of each series is in bold. {} is \
-         the mean of the roles' scores; its coverage is over every role and date.</span></caption>\n",
-        esc(&v.dates_text()),
-        esc(&month_label(&r.meta.end)),
-        esc(ALL_ROLES)
-    );
-    s.push_str(
-        "<thead><tr><th scope=\"col\">Series</th><th scope=\"col\">Method</th><th scope=\"col\" class=\"num\">MAPE</th>\
-         <th scope=\"col\" class=\"num\">MASE</th><th scope=\"col\" class=\"num\">Inside 50% interval\
-         <small>nominal 50%</small></th><th scope=\"col\" class=\"num\">Inside 90% interval<small>nominal 90%</small></th>\
-         <th scope=\"col\" class=\"num\">Points</th></tr></thead>\n",
-    );
-    for name in series {
-        let rows: Vec<&backtest::Score> = Method::ALL.iter().filter_map(|m| r.score(name, *m)).collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let best = rows.iter().map(|sc| sc.mape).filter(|m| m.is_finite()).fold(f64::INFINITY, f64::min);
-        let class = if name == ALL_ROLES { " class=\"total\"" } else { "" };
-        w!(s, "<tbody{class}>\n");
-        for (i, sc) in rows.iter().enumerate() {
-            let row_class = if sc.method == Method::Wfcast { " class=\"model\"" } else { "" };
-            w!(s, "<tr{row_class}>");
-            if i == 0 {
-                w!(s, "<th scope=\"rowgroup\" rowspan=\"{}\">{}</th>", rows.len(), esc(name));
-            }
-            let mape = fmt_mape(sc.mape);
-            let mape = if sc.mape == best { format!("<strong>{mape}</strong>") } else { mape };
-            let cov = |c: Option<f64>| c.map_or("–".to_string(), fmt_pct_whole);
-            w!(
-                s,
-                "<td>{}</td><td class=\"num\">{mape}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                esc(sc.method.label()),
-                fmt_mase(sc.mase),
-                cov(sc.coverage_50),
-                cov(sc.coverage_90),
-                sc.points
-            );
-        }
-        s.push_str("</tbody>\n");
-    }
-    s.push_str("</table></div>\n");
-    s
+    let cov = |c: Option<f64>| c.map_or("–".to_string(), fmt_pct_whole);
+    series
+        .into_iter()
+        .filter_map(|name| {
+            let scores: Vec<&backtest::Score> = Method::ALL.iter().filter_map(|m| r.score(name, *m)).collect();
+            let best = scores.iter().map(|sc| sc.mape).filter(|m| m.is_finite()).fold(f64::INFINITY, f64::min);
+            let rows: Vec<ScoreRow> = scores
+                .iter()
+                .map(|sc| ScoreRow {
+                    model: sc.method == Method::Wfcast,
+                    method: sc.method.label(),
+                    mape: fmt_mape(sc.mape),
+                    best: sc.mape == best,
+                    cells: [fmt_mase(sc.mase), cov(sc.coverage_50), cov(sc.coverage_90), sc.points.to_string()],
+                })
+                .collect();
+            (!rows.is_empty()).then(|| ScoreGroup { series: name.to_string(), total: name == ALL_ROLES, rows })
+        })
+        .collect()
 }
 
 /// The reading of one series' chart: how it scored, and the last date.
@@ -309,76 +252,31 @@ pub(super) fn backtest_reading(v: &BacktestView, series: &str) -> String {
     t
 }
 
-/// The charts: the total, then each role.
-pub(super) fn backtest_charts(v: &BacktestView, dir: &Path, note: Option<&str>) -> String {
-    let mut s = h(2, "charts", "Charts");
-    if let Some(note) = note {
-        w!(s, "<aside class=\"note\" role=\"note\"><p>{note}</p></aside>\n");
-    }
-    s.push_str(
-        "<p>Each chart shows staff in post at every snapshot (filled dots: training; hollow dots: held out), \
-         wfcast's forecast from the training date (its median line, and the middle 50% and 90% of runs shaded) \
-         and the two benchmarks (dashed).</p>\n",
-    );
+/// The figures: the total, each role, then any other chart of the folder (rendered).
+fn backtest_figures(v: &BacktestView, dir: &Path) -> (String, Vec<String>, Vec<String>) {
     let mut figs = Figures { n: 0, backtest: true };
-    let mut shown = Vec::new();
     let file = |series: &str| format!("{}.svg", chart::backtest_stem(series));
     let total = backtest::TOTAL;
-    s.push_str(&figs.figure(
-        dir,
-        &file(total),
-        "All staff: forecast against what happened",
-        &backtest_reading(v, total),
-        "",
-    ));
-    shown.push(file(total));
-    if !v.roles.is_empty() {
-        s.push_str(&h(3, "role-charts", "By role"));
-        s.push_str("<div class=\"chart-grid\">\n");
-        for role in &v.roles {
-            let title = format!("{role}: forecast against what happened");
-            s.push_str(&figs.figure(dir, &file(role), &title, &backtest_reading(v, role), ""));
+    let reading = backtest_reading(v, total);
+    let total_chart = figs.figure(dir, &file(total), "All staff: forecast against what happened", &reading, "");
+    let mut shown = vec![file(total)];
+    let roles = v
+        .roles
+        .iter()
+        .map(|role| {
             shown.push(file(role));
-        }
-        s.push_str("</div>\n");
-    }
-    let others = other_charts(dir, &shown);
-    if !others.is_empty() {
-        s.push_str(&h(3, "other-charts", "Other charts"));
-        for f in others {
+            let title = format!("{role}: forecast against what happened");
+            figs.figure(dir, &file(role), &title, &backtest_reading(v, role), "")
+        })
+        .collect();
+    let others = other_charts(dir, &shown)
+        .iter()
+        .map(|f| {
             let title = f.trim_end_matches(".svg").replace(['_', '-'], " ");
-            s.push_str(&figs.figure(dir, &f, &title, "A further chart drawn for this backtest.", ""));
-        }
-    }
-    s
-}
-
-/// A text file of the folder shown collapsed, or a sentence saying it is missing.
-pub(super) fn collapsed_file(dir: &Path, name: &str, summary: &str) -> String {
-    match std::fs::read_to_string(dir.join(name)) {
-        Ok(text) => format!(
-            "<details>\n<summary>{} (<code>{}</code>)</summary>\n<pre><code>{}</code></pre>\n</details>\n",
-            esc(summary),
-            esc(name),
-            esc(text.trim_end())
-        ),
-        Err(_) => format!("<p><code>{}</code> was not found in the backtest's folder.</p>\n", esc(name)),
-    }
-}
-
-/// The calibration (and scenario) the forecast ran with.
-pub(super) fn backtest_calibration(r: &BacktestResults, dir: &Path) -> String {
-    let mut s = h(2, "calibration", "Calibration used");
-    w!(
-        s,
-        "<p>The rates wfcast learnt from the training snapshots (to {}), {}, with their uncertainty: the forecast \
-         drew them afresh in every run. Open to read them.</p>\n",
-        esc(&month_label(&r.meta.train_until)),
-        if r.meta.by_region { "per role, band and region" } else { "per role and band, summed over regions" }
-    );
-    s.push_str(&collapsed_file(dir, "calibration.toml", "The calibration"));
-    s.push_str(&collapsed_file(dir, "scenario.toml", "The scenario that was run"));
-    s
+            figs.figure(dir, f, &title, "A further chart drawn for this backtest.", "")
+        })
+        .collect();
+    (total_chart, roles, others)
 }
 
 /// The `wfcast backtest` command line that reproduces a backtest.
@@ -394,46 +292,6 @@ pub(super) fn reproduce_backtest(meta: &backtest::BacktestMeta) -> String {
     cmd
 }
 
-pub(super) fn backtest_provenance(r: &BacktestResults, dir: &Path) -> String {
-    let m = &r.meta;
-    let mut s = h(2, "provenance", "Provenance: how to reproduce these numbers");
-    w!(
-        s,
-        "<dl class=\"facts\">\n<dt>History</dt><dd><code>{}</code></dd>\n<dt>Flows</dt><dd>{}</dd>\n\
-         <dt>Trained to</dt><dd>{} (<code>{}</code>)</dd>\n<dt>Scored to</dt><dd>{} (<code>{}</code>)</dd>\n\
-         <dt>Runs</dt><dd>{}</dd>\n<dt>Seed</dt><dd>{}</dd>\n<dt>By region</dt><dd>{}</dd>\n\
-         <dt>Made by</dt><dd>wfcast {}</dd>\n</dl>\n",
-        esc(&m.history.path),
-        m.flows.as_ref().map_or("none".to_string(), |f| format!("<code>{}</code>", esc(&f.path))),
-        esc(&month_label(&m.train_until)),
-        esc(&m.train_until),
-        esc(&month_label(&m.end)),
-        esc(&m.end),
-        fmt_int(m.runs as f64),
-        m.seed,
-        if m.by_region { "yes: rates calibrated per region" } else { "no: rates summed over regions" },
-        esc(&m.version)
-    );
-    let mut files = vec![(m.history.path.clone(), "snapshots of staff in post".to_string(), m.history.sha256.clone())];
-    if let Some(f) = &m.flows {
-        files.push((f.path.clone(), "flow counts".into(), f.sha256.clone()));
-    }
-    s.push_str("<p>The files the backtest read, with their SHA-256 (paths as given to wfcast):</p>\n");
-    s.push_str(&file_rows(&files));
-    let own = result_files(dir, &["meta.json", "backtest.csv", "scores.csv", "calibration.toml", "scenario.toml"]);
-    if !own.is_empty() {
-        s.push_str("<p>The results this report was made from:</p>\n");
-        s.push_str(&file_rows(&own));
-    }
-    w!(
-        s,
-        "<p>To reproduce the backtest, from the folder it was made in, with wfcast {}:</p>\n<p><code>{}</code></p>\n",
-        esc(&m.version),
-        esc(&reproduce_backtest(m))
-    );
-    s
-}
-
 /// The report of a backtest folder (`dir` holds its `charts/`, `calibration.toml` and
 /// `scenario.toml`), as a complete HTML page: whether wfcast beat the benchmarks, the scores,
 /// the charts, the calibration used and the provenance.
@@ -441,45 +299,85 @@ pub fn backtest_html(results: &BacktestResults, dir: &Path) -> String {
     backtest_page(results, dir, None)
 }
 
-/// [`backtest_html`] with a note (markup) on how the charts were found.
-pub(super) fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&str>) -> String {
+/// The body of a backtest's page.
+#[derive(askama::Template)]
+#[template(path = "backtest.html", config = "templates/askama.toml")]
+struct BacktestPage<'a> {
+    meta: &'a backtest::BacktestMeta,
+    title: &'a str,
+    runs: String,
+    /// The last training date and the last date scored, in words.
+    train: String,
+    end: String,
+    /// The held-out snapshots, in words.
+    dates: String,
+    toc: Vec<TocItem>,
+    kpis: Vec<Kpi>,
+    verdict: String,
+    /// With fewer than 5 points: the step of a coverage figure.
+    few: Option<String>,
+    all_roles: &'static str,
+    scores: Vec<ScoreGroup>,
+    note: Option<&'a ChartsNote>,
+    total_chart: String,
+    role_charts: Vec<String>,
+    other_charts: Vec<String>,
+    /// The calibration and the scenario: file name, summary and text (None when missing).
+    collapsed: Vec<(&'static str, &'static str, Option<String>)>,
+    files: Vec<FileRow>,
+    own: Vec<FileRow>,
+    command: String,
+}
+
+/// [`backtest_html`] with a note on how the charts were found.
+pub(super) fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&ChartsNote>) -> String {
     let v = BacktestView::new(r);
     let m = &r.meta;
     let (train, end) = (month_label(&m.train_until), month_label(&m.end));
     let title = format!("Backtest: trained to {train}, scored to {end}");
-    let mut body = format!(
-        "<header class=\"masthead\"><div class=\"inner\">\n<p class=\"kicker\">Workforce forecast · backtest</p>\n\
-         <h1>{}</h1>\n<p class=\"run\">History <code>{}</code> · {} stochastic runs, seed {} · wfcast {}</p>\n\
-         </div></header>\n<main>\n",
-        esc(&title),
-        esc(&m.history.path),
-        fmt_int(m.runs as f64),
-        m.seed,
-        esc(&m.version)
-    );
-    w!(
-        body,
-        "<p>How well would wfcast have forecast staff in post? Calibrated on the snapshots to {}, it forecast the \
-         {} that followed, to {}; this report scores those forecasts against what happened, beside two naive \
-         benchmarks.</p>\n",
-        esc(&train),
-        esc(&v.dates_text()),
-        esc(&end)
-    );
-    body.push_str(&toc(&[
-        ("headline".into(), "Headline".into()),
-        ("reading".into(), "How to read the scores".into()),
-        ("scores".into(), "Scores by series and method".into()),
-        ("charts".into(), "Charts".into()),
-        ("calibration".into(), "Calibration used".into()),
-        ("provenance".into(), "Provenance".into()),
-    ]));
-    body.push_str(&backtest_headline(&v));
-    body.push_str(&backtest_guide(&v));
-    body.push_str(&scores_table(&v));
-    body.push_str(&backtest_charts(&v, dir, note));
-    body.push_str(&backtest_calibration(r, dir));
-    body.push_str(&backtest_provenance(r, dir));
-    body.push_str("</main>\n");
+    let toc = [
+        ("headline", "Headline"),
+        ("reading", "How to read the scores"),
+        ("scores", "Scores by series and method"),
+        ("charts", "Charts"),
+        ("calibration", "Calibration used"),
+        ("provenance", "Provenance"),
+    ];
+    let n = v.held_out.len();
+    let few = (n < 5).then(|| if n == 0 { "–".to_string() } else { fmt_pct_whole(1.0 / n as f64) });
+    let (total_chart, role_charts, other_charts) = backtest_figures(&v, dir);
+    let collapsed = [("calibration.toml", "The calibration"), ("scenario.toml", "The scenario that was run")]
+        .into_iter()
+        .map(|(name, summary)| {
+            let text = std::fs::read_to_string(dir.join(name)).ok();
+            (name, summary, text.map(|t| t.trim_end().to_string()))
+        })
+        .collect();
+    let mut files = vec![(m.history.path.clone(), "snapshots of staff in post".to_string(), m.history.sha256.clone())];
+    if let Some(f) = &m.flows {
+        files.push((f.path.clone(), "flow counts".into(), f.sha256.clone()));
+    }
+    let body = render(&BacktestPage {
+        meta: m,
+        title: &title,
+        runs: fmt_int(m.runs as f64),
+        train,
+        end,
+        dates: v.dates_text(),
+        toc: toc.iter().map(|(id, text)| (id.to_string(), text.to_string())).collect(),
+        kpis: headline_kpis(&v),
+        verdict: headline_verdict(&v),
+        few,
+        all_roles: ALL_ROLES,
+        scores: score_groups(&v),
+        note,
+        total_chart,
+        role_charts,
+        other_charts,
+        collapsed,
+        files,
+        own: result_files(dir, &["meta.json", "backtest.csv", "scores.csv", "calibration.toml", "scenario.toml"]),
+        command: reproduce_backtest(m),
+    });
     page(&format!("{title} – wfcast report"), &body)
 }

@@ -92,7 +92,7 @@ pub fn write_report(dir: &Path) -> Result<PathBuf> {
     } else if wfcast_io::backtest::is_backtest(dir) {
         let results = wfcast_io::backtest::load(dir)?;
         let note = draw_missing_backtest_charts(&results, dir);
-        backtest_page(&results, dir, note.as_deref())
+        backtest_page(&results, dir, note.as_ref())
     } else if dir.join("meta.json").is_file() {
         let results = wfcast_io::results::load(dir)?;
         scenario_html(&results, dir)
