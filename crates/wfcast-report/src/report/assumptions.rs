@@ -109,7 +109,7 @@ fn run_rows(a: &mut Assumptions, v: &View, spec: &ScenarioFile) {
     let baseline =
         spec.baseline.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| meta.baseline.path.clone());
     let after = if v.illustrative() { " (illustrative data shipped with wfcast)" } else { "" };
-    let when = format!("end of {}", month_label(&meta.start));
+    let when = format!("end of {}", full_month_label(&meta.start));
     a.row_value("Baseline extract (staff in post)", &when, Value::Code(baseline, after));
     let step = match meta.step_months {
         1 => "monthly steps".to_string(),
@@ -117,18 +117,22 @@ fn run_rows(a: &mut Assumptions, v: &View, spec: &ScenarioFile) {
         12 => "yearly steps".to_string(),
         n => format!("steps of {n} months"),
     };
-    a.row("Projection", "", &format!("{} to {}, in {step}", month_label(&meta.start), month_label(&meta.end)));
-    let dates: Vec<String> = v.dates().iter().skip(1).map(|d| month_label(d)).collect();
+    a.row(
+        "Projection",
+        "",
+        &format!("{} to {}, in {step}", full_month_label(&meta.start), full_month_label(&meta.end)),
+    );
+    let dates: Vec<String> = v.dates().iter().skip(1).map(|d| full_month_label(d)).collect();
     a.row("Reporting dates", "", &and_list(&dates));
     let runs = if v.det {
         "one deterministic run: assumptions at their means, flows at their expected values".to_string()
     } else {
-        let mut t = format!("{} stochastic runs, seed {}", fmt_int(meta.runs as f64), meta.seed);
+        let mut t = format!("{} stochastic runs, seed {}", typeset(meta.runs as f64, 0), meta.seed);
         let mut notes = Vec::new();
         if let Some(r) = spec.runs
             && r != meta.runs
         {
-            notes.push(format!("the file sets {} runs", fmt_int(r as f64)));
+            notes.push(format!("the file sets {} runs", typeset(r as f64, 0)));
         }
         if let Some(sd) = spec.seed
             && sd != meta.seed
@@ -204,7 +208,7 @@ fn supply_rows(a: &mut Assumptions, spec: &ScenarioFile) {
                         let names: Vec<String> = ms
                             .iter()
                             .map(|m| {
-                                MONTHS
+                                MONTH_NAMES
                                     .get((*m as usize).wrapping_sub(1))
                                     .map(|s| s.to_string())
                                     .unwrap_or(m.to_string())
@@ -297,9 +301,9 @@ fn demand_rows(a: &mut Assumptions, spec: &ScenarioFile) {
             for (i, c) in d.change.iter().enumerate() {
                 let to = c.to.as_deref().unwrap_or(&c.from);
                 let span = if to == c.from {
-                    format!("in {}", month_label(&c.from))
+                    format!("in {}", full_month_label(&c.from))
                 } else {
-                    format!("spread over {} to {}", month_label(&c.from), month_label(to))
+                    format!("spread over {} to {}", full_month_label(&c.from), full_month_label(to))
                 };
                 let amount = match &c.add_fte {
                     ParamSpec::Fixed(x) if *x < 0.0 => format!("{} FTE removed", fmt_plain(-x, 2)),
@@ -344,7 +348,7 @@ fn intervention_rows(a: &mut Assumptions, spec: &ScenarioFile) {
         if let Some(p) = &iv.set {
             changes.push(format!("set to {}{per_year}", fmt_spec(p, unit)));
         }
-        let mut value = format!("{} from {}", changes.join(", "), month_label(&iv.from));
+        let mut value = format!("{} from {}", changes.join(", "), full_month_label(&iv.from));
         if iv.ramp_months > 0 {
             w!(value, ", phased in over {} months", iv.ramp_months);
         }

@@ -24,16 +24,6 @@ pub(super) fn draw_missing_backtest_charts(results: &BacktestResults, dir: &Path
     })
 }
 
-/// A MAPE as `2.1%`, or a dash.
-pub(super) fn fmt_mape(x: f64) -> String {
-    if x.is_finite() { format!("{}%", crate::format::typeset(x, 1)) } else { "–".into() }
-}
-
-/// A MASE as `0.85`, or a dash.
-pub(super) fn fmt_mase(x: f64) -> String {
-    if x.is_finite() { crate::format::typeset(x, 2) } else { "–".into() }
-}
-
 /// A backtest's tables, with what the report says about them.
 pub(super) struct BacktestView<'a> {
     pub(super) r: &'a BacktestResults,
@@ -240,13 +230,13 @@ pub(super) fn backtest_reading(v: &BacktestView, series: &str) -> String {
             t,
             " In {} staff in post was {} against a median forecast of {} (90% interval {} to {}); no change said {} \
              and the linear trend {}.",
-            month_label(&last.date.to_string()),
-            fmt_int(last.actual),
-            fmt_int(last.p[2]),
-            fmt_int(last.p[0]),
-            fmt_int(last.p[4]),
-            fmt_int(last.naive),
-            fmt_int(last.trend)
+            full_month_label(&last.date.to_string()),
+            typeset(last.actual, 0),
+            typeset(last.p[2], 0),
+            typeset(last.p[0], 0),
+            typeset(last.p[4], 0),
+            typeset(last.naive, 0),
+            typeset(last.trend, 0)
         );
     }
     t
@@ -333,7 +323,7 @@ struct BacktestPage<'a> {
 pub(super) fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&ChartsNote>) -> String {
     let v = BacktestView::new(r);
     let m = &r.meta;
-    let (train, end) = (month_label(&m.train_until), month_label(&m.end));
+    let (train, end) = (full_month_label(&m.train_until), full_month_label(&m.end));
     let title = format!("Backtest: trained to {train}, scored to {end}");
     let toc = [
         ("headline", "Headline"),
@@ -360,7 +350,7 @@ pub(super) fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&Chart
     let body = render(&BacktestPage {
         meta: m,
         title: &title,
-        runs: fmt_int(m.runs as f64),
+        runs: typeset(m.runs as f64, 0),
         train,
         end,
         dates: v.dates_text(),

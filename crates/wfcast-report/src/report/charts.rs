@@ -72,13 +72,13 @@ fn na() -> String {
 /// The reading of the England gap over time.
 fn gap_reading(v: &View) -> String {
     let last = &v.last;
-    let when = month_label(last);
+    let when = full_month_label(last);
     match (v.total("gap_fte", &v.first), v.total("gap_fte", last)) {
         (Some(a), Some(b)) if v.det => format!(
             "The England gap goes from {} FTE in {} to {} FTE by {when} (positive is a shortfall).",
-            fmt_int(v.mid(a)),
-            month_label(&v.first),
-            fmt_int(v.mid(b))
+            typeset(v.mid(a), 0),
+            full_month_label(&v.first),
+            typeset(v.mid(b), 0)
         ),
         (Some(a), Some(b)) => {
             let peak = v
@@ -89,9 +89,9 @@ fn gap_reading(v: &View) -> String {
             let mut t = format!(
                 "The England gap goes from {} FTE in {} to {} FTE by {when} (90% interval {}); a shortfall in {} of runs \
                  by then.",
-                fmt_int(v.mid(a)),
-                month_label(&v.first),
-                fmt_int(v.mid(b)),
+                typeset(v.mid(a), 0),
+                full_month_label(&v.first),
+                typeset(v.mid(b), 0),
                 v.interval(b),
                 v.share(b)
             );
@@ -99,7 +99,7 @@ fn gap_reading(v: &View) -> String {
                 && d != *last
                 && g > v.mid(b)
             {
-                w!(t, " It is widest in {}, at {} FTE.", month_label(&d), fmt_int(g));
+                w!(t, " It is widest in {}, at {} FTE.", full_month_label(&d), typeset(g, 0));
             }
             t
         }
@@ -110,7 +110,7 @@ fn gap_reading(v: &View) -> String {
 /// The reading of the heatmap: the role-band cells whose gap is the largest share of their demand.
 fn heatmap_reading(v: &View) -> String {
     let last = &v.last;
-    let when = month_label(last);
+    let when = full_month_label(last);
     let mut cells: Vec<(String, f64, f64, Option<f64>)> = v
         .results
         .rows
@@ -135,7 +135,7 @@ fn heatmap_reading(v: &View) -> String {
             .iter()
             .take(3)
             .map(|(name, share, gap, p)| {
-                let mut t = format!("{name} ({} of demand, {} FTE", fmt_pct_whole(*share), fmt_int(*gap));
+                let mut t = format!("{name} ({} of demand, {} FTE", fmt_pct_whole(*share), typeset(*gap, 0));
                 if let Some(p) = p.filter(|_| !v.det) {
                     w!(t, "; short in {} of runs", fmt_share(p));
                 }
@@ -147,7 +147,7 @@ fn heatmap_reading(v: &View) -> String {
         if let Some((name, share, gap, _)) = cells.iter().max_by(|a, b| a.2.total_cmp(&b.2))
             && !cells.iter().take(3).any(|c| c.0 == *name)
         {
-            w!(t, " The largest in FTE is {name}: {} FTE, {} of its demand.", fmt_int(*gap), fmt_pct_whole(*share));
+            w!(t, " The largest in FTE is {name}: {} FTE, {} of its demand.", typeset(*gap, 0), fmt_pct_whole(*share));
         }
         t
     }
@@ -156,7 +156,7 @@ fn heatmap_reading(v: &View) -> String {
 /// The reading of the gap by region at the last date (None when the summary has no regions).
 fn region_reading(v: &View) -> Option<String> {
     let last = &v.last;
-    let when = month_label(last);
+    let when = full_month_label(last);
     let mut regions: Vec<&Row> =
         v.groups("region").into_iter().filter_map(|g| v.get("region", g, "gap_fte", last)).collect();
     if !regions.is_empty() {
@@ -165,14 +165,14 @@ fn region_reading(v: &View) -> Option<String> {
         let mut t = format!(
             "By {when} the gap is largest in {}: {} FTE",
             top.region.as_deref().unwrap_or_default(),
-            fmt_int(v.mid(top))
+            typeset(v.mid(top), 0)
         );
         if !v.det {
             w!(t, " (90% interval {})", v.interval(top));
         }
         let low = regions[regions.len() - 1];
         if regions.len() > 1 {
-            w!(t, "; smallest in {}: {} FTE", low.region.as_deref().unwrap_or_default(), fmt_int(v.mid(low)));
+            w!(t, "; smallest in {}: {} FTE", low.region.as_deref().unwrap_or_default(), typeset(v.mid(low), 0));
         }
         t.push('.');
         Some(t)
@@ -184,7 +184,7 @@ fn region_reading(v: &View) -> Option<String> {
 /// The reading of the flows in the last year (means of runs, as the chart shows them: means add up).
 fn flows_reading(v: &View) -> String {
     let last = &v.last;
-    let when = month_label(last);
+    let when = full_month_label(last);
     match (v.total("leavers", last), v.total("joiners", last)) {
         (Some(l), Some(j)) => {
             let largest = v
@@ -196,15 +196,15 @@ fn flows_reading(v: &View) -> String {
             let mut t = format!(
                 "In the year to {when}, {}{} people join and {} leave the NHS",
                 if v.det { "" } else { "on average " },
-                fmt_int(j.mean),
-                fmt_int(l.mean)
+                typeset(j.mean, 0),
+                typeset(l.mean, 0)
             );
             if !v.det {
                 w!(t, " (90% intervals {} and {})", v.interval(j), v.interval(l));
             }
             match largest {
                 Some((name, n)) => {
-                    w!(t, "; the largest route is {name}, with {} joiners.", fmt_int(n));
+                    w!(t, "; the largest route is {name}, with {} joiners.", typeset(n, 0));
                 }
                 None => t.push('.'),
             }
@@ -217,7 +217,7 @@ fn flows_reading(v: &View) -> String {
 /// The reading of the pay bill.
 fn cost_reading(v: &View) -> String {
     let last = &v.last;
-    let when = month_label(last);
+    let when = full_month_label(last);
     match (v.total("cost_gbp", &v.first), v.total("cost_gbp", last)) {
         (Some(a), Some(b)) => {
             let mut t =
@@ -229,7 +229,7 @@ fn cost_reading(v: &View) -> String {
                 t,
                 ", against {} in {}, at the pay table's rates (no pay rises).",
                 fmt_money(v.mid(a)),
-                month_label(&v.first)
+                full_month_label(&v.first)
             );
             t
         }
@@ -240,7 +240,7 @@ fn cost_reading(v: &View) -> String {
 /// The reading of the role families chart (None when the summary has no families).
 fn families_reading(v: &View) -> Option<String> {
     let last = &v.last;
-    let when = month_label(last);
+    let when = full_month_label(last);
     let families = v.groups("family");
     if families.is_empty() {
         return None;
@@ -259,7 +259,7 @@ fn families_reading(v: &View) -> Option<String> {
         .filter(|g| g.1 >= 0.5)
         .take(3)
         .map(|(family, gap, demand, row)| {
-            let mut t = format!("{family} ({} FTE", fmt_int(*gap));
+            let mut t = format!("{family} ({} FTE", typeset(*gap, 0));
             if let (Some(r), false) = (row, v.det) {
                 w!(t, ", 90% interval {}", v.interval(r));
             }

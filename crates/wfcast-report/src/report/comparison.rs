@@ -54,7 +54,7 @@ pub(super) fn short_title(m: &Meta) -> String {
 
 /// A difference in words: `2,300 FTE smaller` or `150 FTE larger`.
 pub(super) fn more_less(x: f64, less: &str, more: &str) -> String {
-    if x < 0.0 { format!("{} FTE {less}", fmt_int(-x)) } else { format!("{} FTE {more}", fmt_int(x)) }
+    if x < 0.0 { format!("{} FTE {less}", typeset(-x, 0)) } else { format!("{} FTE {more}", typeset(x, 0)) }
 }
 
 /// What the comparison's sections share: the scenarios, the last date and the reference.
@@ -129,7 +129,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
         c,
         names: c.scenarios.iter().map(|m| m.scenario.as_str()).collect(),
         first,
-        when: month_label(&last),
+        when: full_month_label(&last),
         last,
         runs: first.map(|m| m.runs).unwrap_or(0),
         seed: first.map(|m| m.seed).unwrap_or(0),
@@ -153,7 +153,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     let charts = comparison_charts(&x, dir, &mut figs);
     let body = render(&ComparisonPage {
         title: title.clone(),
-        runs: fmt_int(x.runs as f64),
+        runs: typeset(x.runs as f64, 0),
         seed: x.seed,
         when: &x.when,
         reference: &x.reference,
@@ -188,9 +188,9 @@ fn england_rows(x: &Cmp) -> Vec<(&'static str, Vec<Cell>)> {
         x.names.iter().map(|n| Cell::interval(cmp_row(c, n, metric, last).map(|r| &r.row.p), fmt)).collect()
     };
     let mut rows = vec![
-        ("Supply", cells("fte", fmt_int)),
-        ("Demand", cells("demand_fte", fmt_int)),
-        ("Gap", cells("gap_fte", fmt_int)),
+        ("Supply", cells("fte", |x| typeset(x, 0))),
+        ("Demand", cells("demand_fte", |x| typeset(x, 0))),
+        ("Gap", cells("gap_fte", |x| typeset(x, 0))),
     ];
     let shares = x.names.iter().map(|n| {
         let p = cmp_row(c, n, "gap_fte", last).and_then(|r| r.row.p_shortfall).map(fmt_share);
@@ -209,9 +209,11 @@ fn date_rows(x: &Cmp) -> Vec<(String, Vec<Cell>)> {
     dates
         .iter()
         .map(|d| {
-            let cells =
-                x.names.iter().map(|n| Cell::interval(cmp_row(x.c, n, "gap_fte", d).map(|r| &r.row.p), fmt_int));
-            (month_label(d), cells.collect())
+            let cells = x
+                .names
+                .iter()
+                .map(|n| Cell::interval(cmp_row(x.c, n, "gap_fte", d).map(|r| &r.row.p), |x| typeset(x, 0)));
+            (full_month_label(d), cells.collect())
         })
         .collect()
 }
@@ -224,10 +226,9 @@ fn difference_rows(x: &Cmp) -> Vec<(&'static str, Vec<Cell>)> {
         .into_iter()
         .map(|(label, metric)| {
             let cells = x.others.iter().map(|m| {
-                Cell::interval(
-                    cmp_row(c, &m.scenario, metric, last).and_then(|r| r.diff.as_ref()).map(|d| &d.p),
-                    fmt_int,
-                )
+                Cell::interval(cmp_row(c, &m.scenario, metric, last).and_then(|r| r.diff.as_ref()).map(|d| &d.p), |x| {
+                    typeset(x, 0)
+                })
             });
             (label, cells.collect())
         })
@@ -280,10 +281,10 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
             cmp_row(c, &m.scenario, "gap_fte", last).map(|r| {
                 format!(
                     "{} FTE under {} (90% interval {} to {})",
-                    fmt_int(r.row.p[2]),
+                    typeset(r.row.p[2], 0),
                     short_title(m),
-                    fmt_int(r.row.p[0]),
-                    fmt_int(r.row.p[4])
+                    typeset(r.row.p[0], 0),
+                    typeset(r.row.p[4], 0)
                 )
             })
         })
@@ -311,8 +312,8 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
                 "{} changes the gap most for {role}: {} (90% interval {} to {})",
                 short_title(m),
                 more_less(d.p[2], "smaller", "larger"),
-                fmt_int(d.p[0]),
-                fmt_int(d.p[4])
+                typeset(d.p[0], 0),
+                typeset(d.p[4], 0)
             ));
         }
     }
@@ -332,8 +333,8 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
                 "{} has a gap {} than {reference} (90% interval of the difference {} to {})",
                 short_title(m),
                 more_less(d.p[2], "smaller", "larger"),
-                fmt_int(d.p[0]),
-                fmt_int(d.p[4])
+                typeset(d.p[0], 0),
+                typeset(d.p[4], 0)
             );
             if let Some(p) = d.p_gap_smaller {
                 w!(t, ", and a smaller gap in {} of runs", fmt_share(p));

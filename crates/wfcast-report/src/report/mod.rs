@@ -37,7 +37,7 @@ pub use backtest::backtest_html;
 pub use comparison::comparison_html;
 pub use scenario::scenario_html;
 pub use svg::inline_svg;
-pub use text::{esc, fmt_int, fmt_pct, fmt_share};
+pub use text::esc;
 
 use assumptions::*;
 use backtest::*;
@@ -51,6 +51,10 @@ use text::*;
 use view::*;
 
 use crate::chart::{self, FAMILIES_CHART, GAP_BY_REGION_CHART, slug};
+use crate::format::{
+    MONTH_NAMES, fmt_mape, fmt_mase, fmt_money, fmt_pct, fmt_pct_whole, fmt_plain, fmt_seconds, fmt_share,
+    full_month_label, typeset,
+};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

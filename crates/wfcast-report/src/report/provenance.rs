@@ -61,7 +61,7 @@ pub(super) fn provenance(v: &View, dir: &Path, lvl: usize, idp: &str) -> String 
         lvl,
         idp,
         meta,
-        runs: fmt_int(meta.runs as f64),
+        runs: typeset(meta.runs as f64, 0),
         levels: meta.levels.join(", "),
         wall_time: fmt_seconds(meta.wall_time_seconds),
         files,

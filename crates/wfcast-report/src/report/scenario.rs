@@ -10,11 +10,11 @@ pub(super) fn run_line(meta: &Meta) -> String {
         if det {
             "one deterministic (expected-value) run".to_string()
         } else {
-            format!("{} stochastic runs, seed {}", fmt_int(meta.runs as f64), meta.seed)
+            format!("{} stochastic runs, seed {}", typeset(meta.runs as f64, 0), meta.seed)
         },
         format_args!("wfcast {}", meta.version),
-        month_label(&meta.start),
-        month_label(&meta.end)
+        full_month_label(&meta.start),
+        full_month_label(&meta.end)
     )
 }
 
@@ -32,7 +32,7 @@ struct Guide<'a> {
 
 /// The 'how to read the numbers' section, rendered.
 pub(super) fn reading_guide(det: bool, runs: u64, lvl: usize, idp: &str) -> String {
-    render(&Guide { lvl, idp, det, runs: fmt_int(runs as f64), few: runs < 200 })
+    render(&Guide { lvl, idp, det, runs: typeset(runs as f64, 0), few: runs < 200 })
 }
 
 /// The headline box: England at the last date, and at each reporting date.
@@ -68,7 +68,7 @@ pub(super) fn headline(v: &View, lvl: usize, idp: &str) -> String {
         Some(_) => "one expected-value run".into(),
         None => "not in the summary".into(),
     };
-    let val = |r: Option<&Row>| r.map(|r| fmt_int(v.mid(r))).unwrap_or_else(|| "–".into());
+    let val = |r: Option<&Row>| r.map(|r| typeset(v.mid(r), 0)).unwrap_or_else(|| "–".into());
     let kpi = |class, label: &str, r: Option<&Row>| Kpi {
         class,
         label: label.into(),
@@ -87,7 +87,7 @@ pub(super) fn headline(v: &View, lvl: usize, idp: &str) -> String {
             label: "Runs in shortfall".into(),
             value: gap.map(|g| v.share(g)).unwrap_or_else(|| "–".into()),
             unit: "",
-            interval: format!("of {} runs had demand above supply", fmt_int(v.meta().runs as f64)),
+            interval: format!("of {} runs had demand above supply", typeset(v.meta().runs as f64, 0)),
         });
     }
     let rows = v
@@ -96,12 +96,12 @@ pub(super) fn headline(v: &View, lvl: usize, idp: &str) -> String {
         .enumerate()
         .map(|(i, d)| {
             let cell = |m: &str| match v.total(m, d) {
-                Some(r) if v.det || i == 0 => Cell::plain(fmt_int(v.mid(r))),
-                Some(r) => Cell { value: fmt_int(v.mid(r)), below: Some(v.interval(r)) },
+                Some(r) if v.det || i == 0 => Cell::plain(typeset(v.mid(r), 0)),
+                Some(r) => Cell { value: typeset(v.mid(r), 0), below: Some(v.interval(r)) },
                 None => Cell::dash(),
             };
             DateRow {
-                label: if i == 0 { format!("{} (baseline)", month_label(d)) } else { month_label(d) },
+                label: if i == 0 { format!("{} (baseline)", full_month_label(d)) } else { full_month_label(d) },
                 cells: [cell("fte"), cell("demand_fte"), cell("gap_fte")],
                 share: v.total("gap_fte", d).map(|g| v.share(g)).unwrap_or_else(|| "–".into()),
             }
@@ -111,7 +111,7 @@ pub(super) fn headline(v: &View, lvl: usize, idp: &str) -> String {
         lvl,
         idp,
         det: v.det,
-        when: month_label(last),
+        when: full_month_label(last),
         kpis,
         reading: gap_sentence(v, "total", TOTAL, None, last),
         rows,

@@ -28,7 +28,7 @@ struct GroupTable<'a> {
 fn group_table(v: &View, level: &str, what: &str, groups: &[(String, Group)], caption: &str) -> String {
     let last = &v.last;
     let row = |label: &str, level: &str, g: Group, class| {
-        let num = |m: &str, d: &str| v.get(level, g, m, d).map(|r| fmt_int(v.mid(r))).unwrap_or_else(|| "–".into());
+        let num = |m: &str, d: &str| v.get(level, g, m, d).map(|r| typeset(v.mid(r), 0)).unwrap_or_else(|| "–".into());
         let mut cells = vec![
             num("fte", &v.first),
             num("headcount", last),
@@ -45,7 +45,14 @@ fn group_table(v: &View, level: &str, what: &str, groups: &[(String, Group)], ca
     };
     let mut rows: Vec<TableRow<String>> = groups.iter().map(|(label, g)| row(label, level, *g, "")).collect();
     rows.push(row("England", "total", TOTAL, "total"));
-    render(&GroupTable { caption, what, det: v.det, when: month_label(last), first: month_label(&v.first), rows })
+    render(&GroupTable {
+        caption,
+        what,
+        det: v.det,
+        when: full_month_label(last),
+        first: full_month_label(&v.first),
+        rows,
+    })
 }
 
 /// Supply, demand and gap at the last date per organisation.
@@ -69,9 +76,9 @@ fn organisation_table(v: &View) -> String {
             .map(|metric| {
                 let r = v.get(level, g, metric, last);
                 if v.det {
-                    Cell::plain(r.map(|r| fmt_int(v.mid(r))).unwrap_or_else(|| "–".into()))
+                    Cell::plain(r.map(|r| typeset(v.mid(r), 0)).unwrap_or_else(|| "–".into()))
                 } else {
-                    Cell::interval(r.map(|r| &r.p), fmt_int)
+                    Cell::interval(r.map(|r| &r.p), |x| typeset(x, 0))
                 }
             })
             .collect();
@@ -95,7 +102,7 @@ fn organisation_table(v: &View) -> String {
         rows.push(row(format!("{region} (region)"), "region", g, "subtotal"));
     }
     rows.push(row("England".into(), "total", TOTAL, "total"));
-    render(&OrganisationTable { det: v.det, when: month_label(last), rows })
+    render(&OrganisationTable { det: v.det, when: full_month_label(last), rows })
 }
 
 /// Where a run's role families come from.
@@ -143,8 +150,8 @@ struct FamilyTable {
 fn family_table(v: &View, families: &[Group]) -> String {
     let last = &v.last;
     let value_cell = |r: Option<&Row>| match r {
-        Some(r) if v.det => Cell::plain(fmt_int(v.mid(r))),
-        Some(r) => Cell { value: fmt_int(v.mid(r)), below: Some(v.interval(r)) },
+        Some(r) if v.det => Cell::plain(typeset(v.mid(r), 0)),
+        Some(r) => Cell { value: typeset(v.mid(r), 0), below: Some(v.interval(r)) },
         None => Cell::dash(),
     };
     let rows = families.iter().map(|g| (g.role.unwrap_or_default(), "family", *g, ""));
@@ -175,7 +182,7 @@ fn family_table(v: &View, families: &[Group]) -> String {
     let unmapped = members.iter().find(|(f, _)| f == UNMAPPED).map(|(_, roles)| (and_list(roles), roles.len() == 1));
     render(&FamilyTable {
         det: v.det,
-        when: month_label(last),
+        when: full_month_label(last),
         rows,
         members: listed,
         source: families_source(v),

@@ -3,11 +3,11 @@ use super::*;
 
 #[test]
 fn numbers_are_grouped_and_signed() {
-    assert_eq!(fmt_int(6560.457), "6,560");
-    assert_eq!(fmt_int(-1204.4), "−1,204");
-    assert_eq!(fmt_int(999.5), "1,000");
-    assert_eq!(fmt_int(1234567.0), "1,234,567");
-    assert_eq!(fmt_int(0.2), "0");
+    assert_eq!(typeset(6560.457, 0), "6,560");
+    assert_eq!(typeset(-1204.4, 0), "−1,204");
+    assert_eq!(typeset(999.5, 0), "1,000");
+    assert_eq!(typeset(1234567.0, 0), "1,234,567");
+    assert_eq!(typeset(0.2, 0), "0");
     assert_eq!(fmt_pct(0.09), "9%");
     assert_eq!(fmt_pct(0.0125), "1.25%");
     assert_eq!(fmt_pct(0.07), "7%");
@@ -18,7 +18,7 @@ fn numbers_are_grouped_and_signed() {
     assert_eq!(fmt_share(0.004), "<1%");
     assert_eq!(fmt_share(0.0), "0%");
     assert_eq!(fmt_money(2_956_962_898.0), "£2.96bn");
-    assert_eq!(month_label("2030-03"), "March 2030");
+    assert_eq!(full_month_label("2030-03"), "March 2030");
 }
 
 #[test]

@@ -1,94 +1,10 @@
-//! Text as the report writes it: escaping, numbers, dates, lists, parameters and selectors.
+//! Text as the report writes it: escaping, lists, parameters, selectors and shell words.
 use super::*;
 
 /// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`), as the
 /// templates do: for the attributes of a chart inlined.
 pub fn esc(text: &str) -> String {
     askama::filters::escape(text, super::html::Escape).map(|e| e.to_string()).unwrap_or_default()
-}
-
-/// A number rounded to a whole number, with thousands separators and a true minus sign:
-/// `6,560`, `−1,204`. Not-a-number is a dash.
-pub fn fmt_int(x: f64) -> String {
-    crate::format::typeset(x, 0)
-}
-
-/// A number with at most `places` decimals (trailing zeros dropped) and thousands separators.
-pub(super) fn fmt_plain(x: f64, places: usize) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let text = format!("{:.*}", places, x.abs());
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, f.trim_end_matches('0')),
-        None => (text.as_str(), ""),
-    };
-    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) { "−" } else { "" };
-    let int = crate::format::group_digits(int);
-    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
-}
-
-/// A rate as a percentage with up to two decimals: `0.09` is `9%`, `0.0125` is `1.25%`.
-pub fn fmt_pct(x: f64) -> String {
-    format!("{}%", fmt_plain(x * 100.0, 2))
-}
-
-/// A share of runs as a whole percentage that never rounds to 0% or 100% unless exact:
-/// `100%`, `>99%`, `47%`, `<1%`, `0%`.
-pub fn fmt_share(p: f64) -> String {
-    if !p.is_finite() {
-        "–".into()
-    } else if p >= 1.0 {
-        "100%".into()
-    } else if p > 0.99 {
-        ">99%".into()
-    } else if p <= 0.0 {
-        "0%".into()
-    } else if p < 0.01 {
-        "<1%".into()
-    } else {
-        format!("{:.0}%", p * 100.0)
-    }
-}
-
-/// A share as a whole percentage: `0.254` is `25%` (below 1%, one decimal).
-pub(super) fn fmt_pct_whole(x: f64) -> String {
-    if x.abs() < 0.01 { format!("{}%", fmt_plain(x * 100.0, 1)) } else { format!("{}%", fmt_int(x * 100.0)) }
-}
-
-/// An amount of money: `£2.96bn`, `£412.5m`, `£48,000`.
-pub(super) fn fmt_money(x: f64) -> String {
-    let (sign, a) = if x < 0.0 { ("−", -x) } else { ("", x) };
-    if a >= 1e9 {
-        format!("{sign}£{:.2}bn", a / 1e9)
-    } else if a >= 1e6 {
-        format!("{sign}£{:.1}m", a / 1e6)
-    } else {
-        format!("{sign}£{}", fmt_int(a))
-    }
-}
-
-pub(super) const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `2030-03` as `March 2030` (other text as it is).
-pub(super) fn month_label(date: &str) -> String {
-    date.split_once('-')
-        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok().filter(|m| (1..=12).contains(m))?)))
-        .map(|(y, m)| format!("{} {y}", MONTHS[m - 1]))
-        .unwrap_or_else(|| date.to_string())
 }
 
 /// A list in words: `a`, `a and b`, `a, b and c`.
@@ -119,17 +35,6 @@ pub(super) fn fmt_spec(spec: &ParamSpec, unit: Unit) -> String {
         ParamSpec::Fixed(x) => f(*x),
         ParamSpec::MeanSd { mean, sd } => format!("mean {}, sd {}", f(*mean), f(*sd)),
         ParamSpec::LowHigh { low, high } => format!("90% interval {} to {}", f(*low), f(*high)),
-    }
-}
-
-/// Seconds as `21.2 s` or `3 min 5 s`.
-pub(super) fn fmt_seconds(s: f64) -> String {
-    if !s.is_finite() {
-        "–".into()
-    } else if s < 60.0 {
-        format!("{s:.1} s")
-    } else {
-        format!("{} min {:.0} s", (s / 60.0).floor(), s % 60.0)
     }
 }
 

@@ -112,7 +112,7 @@ impl<'a> View<'a> {
 
     /// `a to b` (the 90% interval), or a dash in a deterministic run.
     pub(super) fn interval(&self, r: &Row) -> String {
-        if self.det { "–".into() } else { format!("{} to {}", fmt_int(r.p[0]), fmt_int(r.p[4])) }
+        if self.det { "–".into() } else { format!("{} to {}", typeset(r.p[0], 0), typeset(r.p[4], 0)) }
     }
 
     /// The share of runs in shortfall, or a dash in a deterministic run.
@@ -137,17 +137,17 @@ pub(super) fn gap_sentence(v: &View, level: &str, g: Group, subject: Option<&str
     let of = subject.map(|s| format!(" for {s}")).unwrap_or_default();
     let mut s = format!(
         "By {} demand{of} is {} FTE and supply {} FTE",
-        month_label(date),
-        fmt_int(v.mid(demand)),
-        fmt_int(v.mid(supply))
+        full_month_label(date),
+        typeset(v.mid(demand), 0),
+        typeset(v.mid(supply), 0)
     );
     let m = v.mid(gap);
     let runs = |p: Option<f64>| p.map(fmt_share).unwrap_or_else(|| "–".into());
     if v.det {
         if m >= 0.5 {
-            w!(s, ": a shortfall of {} FTE (one expected-value run: no interval).", fmt_int(m));
+            w!(s, ": a shortfall of {} FTE (one expected-value run: no interval).", typeset(m, 0));
         } else if m <= -0.5 {
-            w!(s, ": a surplus of {} FTE (one expected-value run: no interval).", fmt_int(-m));
+            w!(s, ": a surplus of {} FTE (one expected-value run: no interval).", typeset(-m, 0));
         } else {
             s.push_str(": supply meets demand (one expected-value run: no interval).");
         }
@@ -155,9 +155,9 @@ pub(super) fn gap_sentence(v: &View, level: &str, g: Group, subject: Option<&str
         w!(
             s,
             ": a shortfall of {} FTE (90% interval {} to {}), seen in {} of runs.",
-            fmt_int(m),
-            fmt_int(gap.p[0]),
-            fmt_int(gap.p[4]),
+            typeset(m, 0),
+            typeset(gap.p[0], 0),
+            typeset(gap.p[4], 0),
             runs(gap.p_shortfall)
         );
     } else {
@@ -165,9 +165,9 @@ pub(super) fn gap_sentence(v: &View, level: &str, g: Group, subject: Option<&str
             s,
             ": a surplus of {} FTE (the gap's 90% interval is {} to {}, negative meaning a surplus); a shortfall \
              in {} of runs.",
-            fmt_int(-m),
-            fmt_int(gap.p[0]),
-            fmt_int(gap.p[4]),
+            typeset(-m, 0),
+            typeset(gap.p[0], 0),
+            typeset(gap.p[4], 0),
             runs(gap.p_shortfall)
         );
     }
