@@ -75,6 +75,7 @@ struct Section<'a> {
     groups: Vec<Part>,
 }
 
+/// What an intervention changes, in words.
 pub(super) fn target_name(t: Target) -> &'static str {
     match t {
         Target::Attrition => "attrition",

@@ -34,6 +34,7 @@ pub(super) struct BacktestView<'a> {
 }
 
 impl<'a> BacktestView<'a> {
+    /// Indexes a backtest's results.
     pub(super) fn new(r: &'a BacktestResults) -> BacktestView<'a> {
         let roles = r.series().into_iter().filter(|s| *s != backtest::TOTAL).collect();
         let mut held_out: Vec<backtest::Point> =
@@ -42,6 +43,7 @@ impl<'a> BacktestView<'a> {
         BacktestView { r, roles, held_out }
     }
 
+    /// The MAPE of a method on a series (not-a-number when it was not scored).
     pub(super) fn mape(&self, series: &str, m: Method) -> f64 {
         self.r.score(series, m).map_or(f64::NAN, |s| s.mape)
     }

@@ -39,6 +39,7 @@ pub(super) fn cmp_rows<'c>(
         .collect()
 }
 
+/// The comparison's England row of one scenario, metric and date.
 pub(super) fn cmp_row<'c>(c: &'c Comparison, scenario: &str, metric: &str, date: &str) -> Option<&'c ComparisonRow> {
     cmp_rows(c, "total", TOTAL, metric, date).into_iter().find(|r| r.scenario == scenario)
 }

@@ -10,8 +10,18 @@
 //! `comparison.json` (from `wfcast compare`) gives a comparison report, with each
 //! scenario's own sections read from its subfolder; a backtest folder (from `wfcast
 //! backtest`, its `meta.json` of kind `backtest`) gives a backtest report: how the forecast
-//! scored against the snapshots held out and against two naive benchmarks. Missing charts are reported as 'chart
-//! not available' in place; the report is still written.
+//! scored against the snapshots held out and against two naive benchmarks. Missing charts
+//! are reported as 'chart not available' in place; the report is still written.
+//!
+//! Each part of a page is computed first, as values (sentences, numbers already formatted,
+//! rows), and then written by an askama template in `templates/` (settings in
+//! `templates/askama.toml`), which escapes every text it interpolates; only the inlined SVG
+//! charts and sections already rendered are passed in as markup. The modules below follow
+//! the page: `scenario` (masthead, headline, reading guide), `charts`, `tables`,
+//! `assumptions`, `provenance`, `comparison` and `backtest`; `view` indexes a summary, `svg`
+//! inlines charts, `html` holds the page shell and the values templates share, `text` the
+//! words (lists, parameters, selectors).
+
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! w {
     ($out:expr, $($arg:tt)*) => {{

@@ -3,6 +3,7 @@
 use super::*;
 use askama::Template;
 
+/// The run in one line: its mode (runs and seed), the version and the span.
 pub(super) fn run_line(meta: &Meta) -> String {
     let det = meta.mode == "deterministic";
     format!(

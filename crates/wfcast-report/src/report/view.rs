@@ -9,8 +9,10 @@ pub(super) struct Group<'a> {
     pub(super) region: Option<&'a str>,
 }
 
+/// The England total (no role, band or region).
 pub(super) const TOTAL: Group<'static> = Group { role: None, band: None, region: None };
 
+/// The index key of a row: level, group, metric and date.
 pub(super) fn key(level: &str, g: Group, metric: &str, date: &str) -> String {
     let o = |s: Option<&str>| s.unwrap_or("\u{1}").to_string();
     format!("{level}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{metric}\u{1f}{date}", o(g.role), o(g.band), o(g.region))
@@ -32,6 +34,7 @@ pub(super) struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// Indexes a scenario's summary rows and reads back its scenario.
     pub(super) fn new(results: &'a Results) -> View<'a> {
         let rows = results
             .rows
@@ -67,10 +70,12 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The run's meta.json.
     pub(super) fn meta(&self) -> &'a Meta {
         &self.results.meta
     }
 
+    /// The reporting dates (the first and last dates when none is recorded).
     pub(super) fn dates(&self) -> Vec<String> {
         let mut d: Vec<String> = self.meta().report_dates.clone();
         if d.is_empty() {
@@ -80,10 +85,12 @@ impl<'a> View<'a> {
         d
     }
 
+    /// The row of one group, metric and date.
     pub(super) fn get(&self, level: &str, g: Group, metric: &str, date: &str) -> Option<&'a Row> {
         self.rows.get(&key(level, g, metric, date)).copied()
     }
 
+    /// The England row of one metric and date.
     pub(super) fn total(&self, metric: &str, date: &str) -> Option<&'a Row> {
         self.get("total", TOTAL, metric, date)
     }
@@ -101,6 +108,7 @@ impl<'a> View<'a> {
         out
     }
 
+    /// Whether the summary has a metric for England at the last date.
     pub(super) fn has_metric(&self, metric: &str) -> bool {
         self.total(metric, &self.last).is_some()
     }
