@@ -245,12 +245,12 @@ pub(super) fn backtest_reading(v: &BacktestView, series: &str) -> String {
 }
 
 /// The figures: the total, each role, then any other chart of the folder (rendered).
-fn backtest_figures(v: &BacktestView, dir: &Path) -> (String, Vec<String>, Vec<String>) {
+fn backtest_figures(v: &BacktestView, files: &ChartFiles) -> (String, Vec<String>, Vec<String>) {
     let mut figs = Figures { n: 0, backtest: true };
     let file = |series: &str| format!("{}.svg", chart::backtest_stem(series));
     let total = backtest::TOTAL;
     let reading = backtest_reading(v, total);
-    let total_chart = figs.figure(dir, &file(total), "All staff: forecast against what happened", &reading, "");
+    let total_chart = figs.figure(files, &file(total), "All staff: forecast against what happened", &reading, "");
     let mut shown = vec![file(total)];
     let roles = v
         .roles
@@ -258,14 +258,15 @@ fn backtest_figures(v: &BacktestView, dir: &Path) -> (String, Vec<String>, Vec<S
         .map(|role| {
             shown.push(file(role));
             let title = format!("{role}: forecast against what happened");
-            figs.figure(dir, &file(role), &title, &backtest_reading(v, role), "")
+            figs.figure(files, &file(role), &title, &backtest_reading(v, role), "")
         })
         .collect();
-    let others = other_charts(dir, &shown)
+    let others = files
+        .others(&shown)
         .iter()
         .map(|f| {
             let title = f.trim_end_matches(".svg").replace(['_', '-'], " ");
-            figs.figure(dir, f, &title, "A further chart drawn for this backtest.", "")
+            figs.figure(files, f, &title, "A further chart drawn for this backtest.", "")
         })
         .collect();
     (total_chart, roles, others)
@@ -337,7 +338,7 @@ pub(super) fn backtest_page(r: &BacktestResults, dir: &Path, note: Option<&Chart
     ];
     let n = v.held_out.len();
     let few = (n < 5).then(|| if n == 0 { "–".to_string() } else { fmt_pct_whole(1.0 / n as f64) });
-    let (total_chart, role_charts, other_charts) = backtest_figures(&v, dir);
+    let (total_chart, role_charts, other_charts) = backtest_figures(&v, &ChartFiles::read(dir));
     let collapsed = [("calibration.toml", "The calibration"), ("scenario.toml", "The scenario that was run")]
         .into_iter()
         .map(|(name, summary)| {

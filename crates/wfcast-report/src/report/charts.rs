@@ -16,7 +16,7 @@ struct Charts<'a> {
 }
 
 /// The charts of a scenario folder, each with its reading, rendered.
-pub(super) fn charts(v: &View, dir: &Path, figs: &mut Figures, lvl: usize, idp: &str) -> String {
+pub(super) fn charts(v: &View, files: &ChartFiles, figs: &mut Figures, lvl: usize, idp: &str) -> String {
     let last = &v.last;
     let mut wanted: Vec<(String, &str, String)> = vec![
         (
@@ -39,7 +39,7 @@ pub(super) fn charts(v: &View, dir: &Path, figs: &mut Figures, lvl: usize, idp: 
     }
     let mut shown: Vec<String> = Vec::new();
     let mut fig = |file: String, title: &str, reading: String| {
-        let f = figs.figure(dir, &file, title, &reading, idp);
+        let f = figs.figure(files, &file, title, &reading, idp);
         shown.push(file);
         f
     };
@@ -54,11 +54,12 @@ pub(super) fn charts(v: &View, dir: &Path, figs: &mut Figures, lvl: usize, idp: 
             fig(format!("supply_demand_{}.svg", slug(role)), &format!("{role}: supply and demand"), reading)
         })
         .collect();
-    let others = other_charts(dir, &shown)
+    let others = files
+        .others(&shown)
         .iter()
         .map(|file| {
             let title = file.trim_end_matches(".svg").replace(['_', '-'], " ");
-            figs.figure(dir, file, &title, "A further chart drawn for this scenario.", idp)
+            figs.figure(files, file, &title, "A further chart drawn for this scenario.", idp)
         })
         .collect();
     render(&Charts { lvl, idp, main, roles, others })

@@ -151,7 +151,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     toc.push(("provenance".into(), "Provenance".into()));
     let det = first.is_some_and(|m| m.mode == "deterministic");
     let mut figs = Figures::plot();
-    let charts = comparison_charts(&x, dir, &mut figs);
+    let charts = comparison_charts(&x, &ChartFiles::read(dir), &mut figs);
     let body = render(&ComparisonPage {
         title: title.clone(),
         runs: typeset(x.runs as f64, 0),
@@ -268,7 +268,7 @@ fn sections(c: &Comparison, dir: &Path, figs: &mut Figures) -> Vec<Section> {
 }
 
 /// The comparison charts, each with its reading.
-fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
+fn comparison_charts(x: &Cmp, files: &ChartFiles, figs: &mut Figures) -> Vec<String> {
     let c = x.c;
     let last = x.last.as_str();
     let when = x.when.as_str();
@@ -295,7 +295,7 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
     } else {
         format!("By {when} the England gap is {}.", and_list(&gaps))
     };
-    body.push(figs.figure(dir, "compare_gap.svg", "England gap under each scenario", &gap_reading, ""));
+    body.push(figs.figure(files, "compare_gap.svg", "England gap under each scenario", &gap_reading, ""));
 
     // By role: where each scenario moves the gap most.
     let mut role_bits = Vec::new();
@@ -323,7 +323,7 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
     } else {
         format!("Against {reference}, by {when}: {}.", role_bits.join("; "))
     };
-    body.push(figs.figure(dir, "compare_gap_by_role.svg", "Gap by role under each scenario", &role_reading, ""));
+    body.push(figs.figure(files, "compare_gap_by_role.svg", "Gap by role under each scenario", &role_reading, ""));
 
     let mut diff_bits = Vec::new();
     for m in others {
@@ -349,7 +349,7 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
         format!("By {when}, {}.", diff_bits.join("; "))
     };
     body.push(figs.figure(
-        dir,
+        files,
         "compare_difference.svg",
         &format!("Difference in the England gap from {reference}"),
         &diff_reading,
@@ -359,9 +359,9 @@ fn comparison_charts(x: &Cmp, dir: &Path, figs: &mut Figures) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    for file in other_charts(dir, &shown) {
+    for file in files.others(&shown) {
         let t = file.trim_end_matches(".svg").replace(['_', '-'], " ");
-        body.push(figs.figure(dir, &file, &t, "A further chart drawn for this comparison.", ""));
+        body.push(figs.figure(files, &file, &t, "A further chart drawn for this comparison.", ""));
     }
 
     body

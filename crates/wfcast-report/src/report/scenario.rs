@@ -129,11 +129,12 @@ pub(super) fn scenario_sections(
     idp: &str,
     guide: bool,
 ) -> String {
+    let files = ChartFiles::read(dir);
     let mut s = headline(v, lvl, idp);
     if guide {
         s.push_str(&reading_guide(v.det, v.meta().runs, lvl, idp));
     }
-    s.push_str(&charts(v, dir, figs, lvl, idp));
+    s.push_str(&charts(v, &files, figs, lvl, idp));
     s.push_str(&tables(v, lvl, idp));
     s.push_str(&assumptions(v, lvl, idp));
     s.push_str(&provenance(v, dir, lvl, idp));

@@ -143,26 +143,54 @@ impl Figures {
         Figures { n: 0, backtest: false }
     }
 
-    /// A figure: the chart `charts/<file>` of `dir` inlined, or 'Chart not available'.
-    pub(super) fn figure(&mut self, dir: &Path, file: &str, title: &str, reading: &str, id_prefix: &str) -> String {
+    /// A figure: the chart `charts/<file>` of a folder inlined, or 'Chart not available'.
+    pub(super) fn figure(
+        &mut self,
+        charts: &ChartFiles,
+        file: &str,
+        title: &str,
+        reading: &str,
+        id_prefix: &str,
+    ) -> String {
         self.n += 1;
         let id = format!("{id_prefix}fig-{}", file.trim_end_matches(".svg"));
-        let text = std::fs::read_to_string(dir.join("charts").join(file)).ok();
-        let svg = text.as_deref().and_then(|t| inline_svg(t, &format!("{title}. {reading}"), &format!("{id}-")));
+        let text = charts.text(file);
+        let svg = text.and_then(|t| inline_svg(t, &format!("{title}. {reading}"), &format!("{id}-")));
         let label = format!("Figure {}. {title}", self.n);
         let found = text.is_some();
         render(&Figure { id, file, svg, found, backtest: self.backtest, label, reading })
     }
 }
 
-/// SVG charts in `dir/charts` that the report does not show by name (so none is left out).
-pub(super) fn other_charts(dir: &Path, shown: &[String]) -> Vec<String> {
-    let Ok(read) = std::fs::read_dir(dir.join("charts")) else { return Vec::new() };
-    let mut out: Vec<String> = read
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".svg") && !shown.contains(n))
-        .collect();
-    out.sort();
-    out
+/// The SVG charts of a folder's `charts/`, read once before its page is made: each file
+/// ending in `.svg`, with its text (None when it could not be read as text).
+pub(super) struct ChartFiles {
+    files: std::collections::BTreeMap<String, Option<String>>,
+}
+
+impl ChartFiles {
+    /// Reads the charts of `dir/charts` (none when there is no such folder).
+    pub(super) fn read(dir: &Path) -> ChartFiles {
+        let charts = dir.join("charts");
+        let names = std::fs::read_dir(&charts).into_iter().flatten().filter_map(|e| e.ok());
+        let files = names
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".svg"))
+            .map(|n| {
+                let text = std::fs::read_to_string(charts.join(&n)).ok();
+                (n, text)
+            })
+            .collect();
+        ChartFiles { files }
+    }
+
+    /// The text of a chart, if it was there.
+    fn text(&self, file: &str) -> Option<&str> {
+        self.files.get(file).and_then(|t| t.as_deref())
+    }
+
+    /// The charts the report does not show by name (so none is left out), by name.
+    pub(super) fn others(&self, shown: &[String]) -> Vec<String> {
+        self.files.keys().filter(|n| !shown.contains(n)).cloned().collect()
+    }
 }
