@@ -1,5 +1,12 @@
 //! A scenario's assumptions, read back from `scenario.toml` into one table.
-use super::*;
+use super::html::render;
+use super::tables::{Source, families_source};
+use super::text::{Unit, and_list, fmt_selector, fmt_spec};
+use super::view::View;
+use crate::format::{MONTH_NAMES, fmt_pct, fmt_plain, full_month_label, typeset};
+use std::fmt::Write as _;
+use wfcast_core::sampling::ParamSpec;
+use wfcast_core::scenario::{ScenarioFile, SupplyKind, Target};
 
 /// A value in the assumptions table.
 enum Value {

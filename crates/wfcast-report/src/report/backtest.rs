@@ -1,7 +1,14 @@
 //! The report of a backtest folder: how the forecast scored against what happened and
 //! against two naive benchmarks.
-use super::*;
+use super::html::{FileRow, Kpi, TocItem, page, render, result_files};
+use super::svg::{ChartFiles, Figures};
+use super::text::{and_list, shell_word};
+use crate::chart;
+use crate::format::{fmt_mape, fmt_mase, fmt_pct_whole, full_month_label, typeset};
+use std::fmt::Write as _;
+use std::path::Path;
 use wfcast_core::backtest;
+use wfcast_core::backtest::{ALL_ROLES, BacktestResults, Method};
 
 /// What the report did about a backtest folder without charts.
 pub(super) enum ChartsNote {

@@ -1,5 +1,12 @@
 //! A scenario's charts, each with its reading in words.
-use super::*;
+use super::html::render;
+use super::svg::{ChartFiles, Figures};
+use super::text::and_list;
+use super::view::{Group, TOTAL, View, gap_sentence};
+use crate::chart::{FAMILIES_CHART, GAP_BY_REGION_CHART, slug};
+use crate::format::{fmt_money, fmt_pct_whole, fmt_share, full_month_label, typeset};
+use std::fmt::Write as _;
+use wfcast_core::results::Row;
 
 /// The charts of a scenario folder, each with its reading.
 #[derive(askama::Template)]

@@ -1,6 +1,16 @@
 //! The report of a comparison folder: the scenarios side by side, then each one's sections.
-use super::*;
+use super::html::{Cell, FileRow, TocItem, page, paragraphs, render, result_files};
+use super::scenario::{reading_guide, scenario_sections};
+use super::svg::{ChartFiles, Figures};
+use super::text::{and_list, shell_word};
+use super::view::{Group, TOTAL, View};
+use super::{SHIPPED_SEED_SHA256, default_levels};
+use crate::chart::slug;
+use crate::format::{fmt_money, fmt_share, full_month_label, typeset};
 use askama::Template;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use wfcast_core::results::{Comparison, ComparisonRow, Meta};
 
 /// A scenario's own output folder inside a comparison folder: `<dir>/<name>`, or the
 /// subfolder whose `meta.json` names it.

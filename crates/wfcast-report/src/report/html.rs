@@ -1,7 +1,9 @@
 //! The pieces every page is built from: askama's escaper for the report, the page shell, and
 //! the values the templates show (paragraphs, headline figures, number cells, file tables).
-use super::*;
+use super::CSS;
 use askama::Template;
+use std::path::Path;
+use wfcast_core::scenario::sha256_hex;
 
 /// The escaper of every template (see `templates/askama.toml`): `&`, `<`, `>`, `"` and `'`
 /// as `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&#39;`, the entities the report has always

@@ -49,32 +49,9 @@ pub use scenario::scenario_html;
 pub use svg::inline_svg;
 pub use text::esc;
 
-use assumptions::*;
-use backtest::*;
-use charts::*;
-use html::*;
-use provenance::*;
-use scenario::*;
-use svg::*;
-use tables::*;
-use text::*;
-use view::*;
-
-use crate::chart::{self, FAMILIES_CHART, GAP_BY_REGION_CHART, slug};
-use crate::format::{
-    MONTH_NAMES, fmt_mape, fmt_mase, fmt_money, fmt_pct, fmt_pct_whole, fmt_plain, fmt_seconds, fmt_share,
-    full_month_label, typeset,
-};
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use backtest::{backtest_page, draw_missing_backtest_charts};
 use std::path::{Path, PathBuf};
-use wfcast_core::backtest::{ALL_ROLES, BacktestResults, Method};
-use wfcast_core::band::Band;
 use wfcast_core::error::{Error, Result};
-use wfcast_core::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
-use wfcast_core::results::{Comparison, ComparisonRow, Meta, Results, Row};
-use wfcast_core::sampling::ParamSpec;
-use wfcast_core::scenario::{Names, ScenarioFile, SupplyKind, Target, sha256_hex};
 use wfcast_core::summary::Level;
 
 /// The report's stylesheet, embedded in a `<style>` element.

@@ -1,5 +1,12 @@
 //! A scenario's provenance: the files it read, the results and how to reproduce them.
-use super::*;
+use super::default_levels;
+use super::html::{FileRow, render, result_files};
+use super::text::shell_word;
+use super::view::View;
+use crate::format::{fmt_seconds, typeset};
+use std::fmt::Write as _;
+use std::path::Path;
+use wfcast_core::results::Meta;
 
 /// The `wfcast run` command line that reproduces a run.
 pub(super) fn reproduce_run(meta: &Meta) -> String {

@@ -1,7 +1,16 @@
 //! The report of one scenario: its headline, how to read it, and the page that holds its
 //! sections.
-use super::*;
+use super::assumptions::assumptions;
+use super::charts::charts;
+use super::html::{Cell, Kpi, TocItem, page, paragraphs, render};
+use super::provenance::provenance;
+use super::svg::{ChartFiles, Figures};
+use super::tables::tables;
+use super::view::{TOTAL, View, gap_sentence};
+use crate::format::{full_month_label, typeset};
 use askama::Template;
+use std::path::Path;
+use wfcast_core::results::{Meta, Results, Row};
 
 /// The run in one line: its mode (runs and seed), the version and the span.
 pub(super) fn run_line(meta: &Meta) -> String {

@@ -1,5 +1,8 @@
 //! Charts inlined as SVG: cleaning a chart file for inlining, and numbering the figures.
-use super::*;
+use super::html::render;
+use super::text::esc;
+use std::fmt::Write as _;
+use std::path::Path;
 
 /// The position of the root `<svg` tag.
 pub(super) fn svg_start(text: &str) -> Option<usize> {

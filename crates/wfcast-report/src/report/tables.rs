@@ -1,6 +1,12 @@
 //! A scenario's results tables: by role, role family, band, region and organisation.
-use super::*;
+use super::html::{Cell, render};
+use super::text::and_list;
+use super::view::{Group, TOTAL, View};
+use crate::format::{full_month_label, typeset};
 use askama::Template;
+use wfcast_core::band::Band;
+use wfcast_core::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
+use wfcast_core::results::Row;
 
 /// A row of a results table: its label, an extra class (`total`, `subtotal`) or none, and its
 /// cells.

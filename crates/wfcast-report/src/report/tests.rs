@@ -1,5 +1,13 @@
 //! The report's own tests: formatting, escaping, inlining SVG and the backtest page.
-use super::*;
+use super::backtest::{BacktestView, backtest_html, verdict};
+use super::svg::inline_svg;
+use super::text::{Unit, esc, fmt_spec, shell_word};
+use super::{SHIPPED_SEED_SHA256, write_report};
+use crate::format::{fmt_money, fmt_pct, fmt_plain, fmt_share, full_month_label, typeset};
+use std::path::{Path, PathBuf};
+use wfcast_core::backtest::{ALL_ROLES, BacktestResults, Method};
+use wfcast_core::sampling::ParamSpec;
+use wfcast_core::scenario::sha256_hex;
 
 #[test]
 fn numbers_are_grouped_and_signed() {

@@ -1,5 +1,7 @@
 //! Text as the report writes it: escaping, lists, parameters, selectors and shell words.
-use super::*;
+use crate::format::{fmt_pct, fmt_plain};
+use wfcast_core::sampling::ParamSpec;
+use wfcast_core::scenario::Names;
 
 /// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`), as the
 /// templates do: for the attributes of a chart inlined.

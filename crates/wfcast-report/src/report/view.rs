@@ -1,5 +1,10 @@
 //! A scenario's summary rows, indexed, and the sentences read from them.
-use super::*;
+use super::SHIPPED_SEED_SHA256;
+use crate::format::{fmt_share, full_month_label, typeset};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use wfcast_core::results::{Meta, Results, Row};
+use wfcast_core::scenario::ScenarioFile;
 
 /// One group of a level: role, band and region (`None` where the level has none).
 #[derive(Clone, Copy, Default)]
