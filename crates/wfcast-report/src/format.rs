@@ -98,22 +98,6 @@ pub fn whole(x: f64, signed: bool) -> String {
     if signed { self::signed(x, 0) } else { grouped(x, 0) }
 }
 
-/// A share of runs as a whole percentage, with `<1%` and `>99%` so that a share that is not
-/// all or nothing never reads as one: `0%`, `<1%`, `83%`, `>99%`, `100%`.
-pub fn share(p: f64) -> String {
-    if p <= 0.0 {
-        "0%".into()
-    } else if p >= 1.0 {
-        "100%".into()
-    } else if p < 0.01 {
-        "<1%".into()
-    } else if p > 0.99 {
-        ">99%".into()
-    } else {
-        format!("{:.0}%", p * 100.0)
-    }
-}
-
 /// A share as a whole percentage, `-` when there is none or it is not a number: `47%`.
 pub fn share_or_dash(p: Option<f64>) -> String {
     match p {
@@ -148,6 +132,106 @@ pub fn runs(n: u64) -> String {
 /// The title of a scenario as shown: its title, else its name.
 pub fn display_title(meta: &Meta) -> &str {
     if meta.title.trim().is_empty() { &meta.scenario } else { &meta.title }
+}
+
+// ---------------------------------------------------------------------------------------
+// The HTML report's numbers and dates (moved from report.rs): typeset to be read, with a true
+// minus sign, and an en dash where there is no value.
+// ---------------------------------------------------------------------------------------
+
+/// A number with at most `places` decimals (trailing zeros dropped) and thousands separators.
+pub fn fmt_plain(x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let text = format!("{:.*}", places, x.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, f.trim_end_matches('0')),
+        None => (text.as_str(), ""),
+    };
+    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) { "−" } else { "" };
+    let int = group_digits(int);
+    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
+}
+
+/// A rate as a percentage with up to two decimals: `0.09` is `9%`, `0.0125` is `1.25%`.
+pub fn fmt_pct(x: f64) -> String {
+    format!("{}%", fmt_plain(x * 100.0, 2))
+}
+
+/// A share of runs as a whole percentage that never rounds to 0% or 100% unless exact:
+/// `100%`, `>99%`, `47%`, `<1%`, `0%`.
+pub fn fmt_share(p: f64) -> String {
+    if !p.is_finite() {
+        "–".into()
+    } else if p >= 1.0 {
+        "100%".into()
+    } else if p > 0.99 {
+        ">99%".into()
+    } else if p <= 0.0 {
+        "0%".into()
+    } else if p < 0.01 {
+        "<1%".into()
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+/// A share as a whole percentage: `0.254` is `25%` (below 1%, one decimal).
+pub fn fmt_pct_whole(x: f64) -> String {
+    if x.abs() < 0.01 { format!("{}%", fmt_plain(x * 100.0, 1)) } else { format!("{}%", typeset(x * 100.0, 0)) }
+}
+
+/// An amount of money: `£2.96bn`, `£412.5m`, `£48,000`.
+pub fn fmt_money(x: f64) -> String {
+    let (sign, a) = if x < 0.0 { ("−", -x) } else { ("", x) };
+    if a >= 1e9 {
+        format!("{sign}£{:.2}bn", a / 1e9)
+    } else if a >= 1e6 {
+        format!("{sign}£{:.1}m", a / 1e6)
+    } else {
+        format!("{sign}£{}", typeset(a, 0))
+    }
+}
+
+/// The months' names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2030-03` as `March 2030` (other text as it is).
+pub fn full_month_label(date: &str) -> String {
+    date.split_once('-')
+        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok().filter(|m| (1..=12).contains(m))?)))
+        .map(|(y, m)| format!("{} {y}", MONTH_NAMES[m - 1]))
+        .unwrap_or_else(|| date.to_string())
+}
+
+/// Seconds as `21.2 s` or `3 min 5 s`.
+pub fn fmt_seconds(s: f64) -> String {
+    if !s.is_finite() {
+        "–".into()
+    } else if s < 60.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{} min {:.0} s", (s / 60.0).floor(), s % 60.0)
+    }
+}
+
+/// A MASE as `0.85`, or a dash.
+pub fn fmt_mase(x: f64) -> String {
+    if x.is_finite() { typeset(x, 2) } else { "–".into() }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use crate::format::{display_title, month_label, share};
+use crate::format::{display_title, fmt_share as share, month_label};
 use wfcast_core::results::{Comparison, ComparisonRow, Row};
 
 /// The rows of one scenario's series in a comparison, in date order.

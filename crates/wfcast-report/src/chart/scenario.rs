@@ -3,7 +3,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use crate::format::share;
+use crate::format::fmt_share as share;
 use wfcast_core::results::{Meta, Results, Row};
 
 /// Chart 1: demand and supply over time, England or one role.
