@@ -218,7 +218,7 @@ fn chart(dir: &Path, stem: &str) -> Svg {
 }
 
 fn title_with_runs(meta: &Meta) -> String {
-    if meta.mode == "deterministic" {
+    if meta.is_deterministic() {
         format!("{} (deterministic)", meta.title)
     } else {
         let runs = meta.runs.to_string();
@@ -251,7 +251,7 @@ fn check_scenario_charts(results: &Results, dir: &Path) {
     let meta = &results.meta;
     let title = title_with_runs(meta);
     let footer = format!("seed {}", meta.seed);
-    let stochastic = meta.mode != "deterministic";
+    let stochastic = !meta.is_deterministic();
     let mut charts = HashMap::new();
     for stem in &stems {
         let svg = chart(dir, stem);
@@ -343,7 +343,7 @@ fn a_stochastic_scenario_has_every_chart() {
 #[test]
 fn a_deterministic_scenario_draws_lines_without_bands() {
     let results = small_results(Mode::Deterministic, 1);
-    assert_eq!(results.meta.mode, "deterministic");
+    assert_eq!(results.meta.mode, Mode::Deterministic);
     let dir = out_dir("deterministic");
     check_scenario_charts(&results, &dir);
     let svg = Svg::read(&dir.join("supply_demand_total.svg"));
@@ -406,7 +406,7 @@ fn meta(name: &str, title: &str) -> Meta {
         baseline: FileHash { path: "staff.csv".into(), sha256: "b".repeat(64) },
         seed: 2025,
         runs: 500,
-        mode: "stochastic".into(),
+        mode: Mode::Stochastic,
         start: "2025-03".into(),
         end: "2028-03".into(),
         step_months: 1,
@@ -504,7 +504,7 @@ fn a_comparison_has_its_three_charts() {
 fn a_deterministic_comparison_of_one_scenario_has_no_difference_chart() {
     let mut c = comparison();
     c.scenarios.truncate(1);
-    c.scenarios[0].mode = "deterministic".into();
+    c.scenarios[0].mode = Mode::Deterministic;
     c.scenarios[0].runs = 1;
     c.rows.retain(|r| r.scenario == "base");
     for r in &mut c.rows {

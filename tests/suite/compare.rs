@@ -296,7 +296,7 @@ fn the_first_scenarios_seed_and_runs_apply_to_all_and_deterministic_mode_works()
         assert_eq!(r.seed, 11, "{}", r.scenario.name);
         assert_eq!(r.runs.runs, (0..6).collect::<Vec<u64>>(), "{}", r.scenario.name);
     }
-    assert!(comparison.scenarios.iter().all(|m| m.seed == 11 && m.runs == 6 && m.mode == "stochastic"));
+    assert!(comparison.scenarios.iter().all(|m| m.seed == 11 && m.runs == 6 && m.mode == Mode::Stochastic));
 
     // --seed and --runs given: they apply to all.
     let a = prepare("a", "");

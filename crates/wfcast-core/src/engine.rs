@@ -8,13 +8,31 @@ use crate::model::{Model, Scope};
 use crate::sampling::{self, StepBinomial, WfRng, growth_per_step, key_hash, prob_per_step};
 use rand::Rng;
 
-/// Stochastic runs (random draws) or the deterministic expectation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Stochastic runs (random draws) or the deterministic expectation; `stochastic` or
+/// `deterministic` in `meta.json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Parameters at their means, every flow at its expectation; numbers are real.
     Deterministic,
     /// Parameters drawn once per run, every flow a random draw; stocks are whole numbers.
     Stochastic,
+}
+
+impl Mode {
+    /// The mode's name, as in `meta.json`: `stochastic` or `deterministic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Deterministic => "deterministic",
+            Mode::Stochastic => "stochastic",
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// What the engine reports at a reporting date, per cell (flows since the previous date).

@@ -39,8 +39,8 @@ pub struct Meta {
     pub seed: u64,
     /// Number of runs.
     pub runs: u64,
-    /// `stochastic` or `deterministic`.
-    pub mode: String,
+    /// Stochastic or deterministic.
+    pub mode: Mode,
     /// Baseline month.
     pub start: String,
     /// Last month.
@@ -113,6 +113,11 @@ pub struct Results {
 }
 
 impl Meta {
+    /// Whether the results are the deterministic expectation (one run, no intervals).
+    pub fn is_deterministic(&self) -> bool {
+        self.mode == Mode::Deterministic
+    }
+
     /// The metadata of a run.
     pub fn of(r: &RunResult) -> Meta {
         let s = &r.scenario;
@@ -128,10 +133,7 @@ impl Meta {
             baseline: FileHash { path: s.baseline.display().to_string(), sha256: r.baseline_sha256.clone() },
             seed: r.seed,
             runs: r.runs.runs.len() as u64,
-            mode: match r.mode {
-                Mode::Deterministic => "deterministic".into(),
-                Mode::Stochastic => "stochastic".into(),
-            },
+            mode: r.mode,
             start: s.start.to_string(),
             end: s.end.to_string(),
             step_months: s.step.months(),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fs;
 use std::path::{Path, PathBuf};
 use wfcast_core::compare::name_clash;
+use wfcast_core::engine::Mode;
 use wfcast_core::error::{Error, Result};
 use wfcast_core::results::{Comparison, ComparisonRow, Diff, Meta, Results, Row};
 
@@ -50,7 +51,7 @@ struct ComparisonJson {
     /// Runs per scenario.
     runs: u64,
     /// `stochastic` or `deterministic`.
-    mode: String,
+    mode: Mode,
     /// wfcast version that made the comparison.
     version: String,
     /// What was run, per scenario, in order.
@@ -102,7 +103,7 @@ fn write_files(
         reference: first.map(|m| m.scenario.clone()).unwrap_or_default(),
         seed: first.map(|m| m.seed).unwrap_or_default(),
         runs: first.map(|m| m.runs).unwrap_or_default(),
-        mode: first.map(|m| m.mode.clone()).unwrap_or_default(),
+        mode: first.map_or(Mode::Stochastic, |m| m.mode),
         version: env!("CARGO_PKG_VERSION").into(),
         scenarios: comparison.scenarios.clone(),
     };

@@ -13,7 +13,7 @@ pub fn headline_table(result: &RunResult) -> String {
     let mut out = format!(
         "{} ({}, {} run{}, seed {})\n",
         result.scenario.title,
-        if deterministic { "deterministic" } else { "stochastic" },
+        result.mode,
         result.runs.runs.len(),
         if result.runs.runs.len() == 1 { "" } else { "s" },
         result.seed
@@ -54,7 +54,7 @@ pub fn headline_table(result: &RunResult) -> String {
 pub fn comparison_table(comparison: &Comparison) -> String {
     let Some(date) = comparison.last_date() else { return String::new() };
     let Some(reference) = comparison.scenarios.first() else { return String::new() };
-    let deterministic = reference.mode == "deterministic";
+    let deterministic = reference.is_deterministic();
     let runs = reference.runs;
     let mut out = if deterministic {
         format!("### England at {date}: deterministic (1 run, parameters at their means)\n\n")

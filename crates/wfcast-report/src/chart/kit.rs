@@ -406,7 +406,7 @@ pub(super) fn page<DB: DrawingBackend>(
 // Scenario charts.
 
 pub(super) fn is_deterministic(meta: &Meta) -> bool {
-    meta.mode == "deterministic"
+    meta.is_deterministic()
 }
 
 /// `1,000 runs`, `1 run`.

@@ -4,6 +4,7 @@ use super::families::PANEL_HEIGHT;
 use super::kit::{HEIGHT, WIDTH};
 use super::*;
 use wfcast_core::backtest::{ALL_ROLES, Actual, BacktestMeta, BacktestResults, Method, Point, Score, TOTAL};
+use wfcast_core::engine::Mode;
 use wfcast_core::results::{FileHash, Meta, Row};
 use wfcast_core::scenario::Month;
 
@@ -110,7 +111,7 @@ fn family_results(families: &[&str], deterministic: bool) -> Results {
         baseline: FileHash { path: "staff.csv".into(), sha256: "b".repeat(64) },
         seed: 99,
         runs: if deterministic { 1 } else { 200 },
-        mode: (if deterministic { "deterministic" } else { "stochastic" }).into(),
+        mode: if deterministic { Mode::Deterministic } else { Mode::Stochastic },
         start: dates[0].into(),
         end: dates[5].into(),
         step_months: 1,

@@ -4,7 +4,7 @@ use super::html::{FileRow, Kpi, TocItem, page, render, result_files};
 use super::svg::{ChartFiles, Figures};
 use super::text::{and_list, shell_word};
 use crate::chart;
-use crate::format::{fmt_mase, mape, fmt_pct_whole, full_month_label, typeset};
+use crate::format::{fmt_mase, fmt_pct_whole, full_month_label, mape, typeset};
 use std::fmt::Write as _;
 use std::path::Path;
 use wfcast_core::backtest;
@@ -84,12 +84,7 @@ impl<'a> BacktestView<'a> {
 /// What wfcast did against the benchmarks on one series, in words, with the MAPEs.
 pub(super) fn verdict(v: &BacktestView, series: &str, subject: &str) -> String {
     let (w, n, t) = (v.mape(series, Method::Wfcast), v.mape(series, Method::Naive), v.mape(series, Method::Trend));
-    let mapes = format!(
-        "a MAPE of {} against {} for no change and {} for the linear trend",
-        mape(w),
-        mape(n),
-        mape(t)
-    );
+    let mapes = format!("a MAPE of {} against {} for no change and {} for the linear trend", mape(w), mape(n), mape(t));
     match (v.beats(series, Method::Naive), v.beats(series, Method::Trend)) {
         (Some(true), Some(true)) => format!("{subject}, wfcast's median beat both benchmarks: {mapes}."),
         (Some(false), Some(false)) => format!("{subject}, wfcast's median beat neither benchmark: {mapes}."),

@@ -159,7 +159,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
         toc.push((format!("s{}-{}", i + 1, slug(&m.scenario)), format!("Scenario {}: {}", i + 1, m.title)));
     }
     toc.push(("provenance".into(), "Provenance".into()));
-    let det = first.is_some_and(|m| m.mode == "deterministic");
+    let det = first.is_some_and(|m| m.is_deterministic());
     let mut figs = Figures::plot();
     let charts = comparison_charts(&x, &ChartFiles::read(dir), &mut figs);
     let body = render(&ComparisonPage {

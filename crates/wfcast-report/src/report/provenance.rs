@@ -11,7 +11,7 @@ use wfcast_core::results::Meta;
 /// The `wfcast run` command line that reproduces a run.
 pub(super) fn reproduce_run(meta: &Meta) -> String {
     let mut cmd = format!("wfcast run {}", shell_word(&meta.file));
-    if meta.mode == "deterministic" {
+    if meta.is_deterministic() {
         cmd.push_str(" --deterministic");
     } else {
         w!(cmd, " --seed {} --runs {}", meta.seed, meta.runs);

@@ -14,7 +14,7 @@ use wfcast_core::results::{Meta, Results, Row};
 
 /// The run in one line: its mode (runs and seed), the version and the span.
 pub(super) fn run_line(meta: &Meta) -> String {
-    let det = meta.mode == "deterministic";
+    let det = meta.is_deterministic();
     format!(
         "{} · {} · {} to {}",
         if det {

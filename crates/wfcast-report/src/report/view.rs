@@ -67,7 +67,7 @@ impl<'a> View<'a> {
         View {
             results,
             rows,
-            det: meta.mode == "deterministic" || meta.runs <= 1,
+            det: meta.is_deterministic() || meta.runs <= 1,
             first: dates.first().map(|d| d.to_string()).unwrap_or_default(),
             last: dates.last().map(|d| d.to_string()).unwrap_or_default(),
             spec,

@@ -57,7 +57,7 @@ pub(super) fn scenario_lines(meta: &Meta) -> Vec<AboutLine> {
     lines.extend([
         seed("Seed", meta.seed),
         number("Runs", meta.runs as f64),
-        text("Mode", &meta.mode),
+        text("Mode", meta.mode.name()),
         text("Start", &meta.start),
         text("End", &meta.end),
         number("Months per step", meta.step_months as f64),
@@ -83,7 +83,7 @@ pub(super) fn comparison_about(c: &Comparison) -> Vec<AboutLine> {
         text("Scenarios", c.scenarios.iter().map(|m| m.scenario.as_str()).collect::<Vec<_>>().join(", ")),
     ];
     if let Some(first) = first {
-        lines.extend([seed("Seed", first.seed), number("Runs", first.runs as f64), text("Mode", &first.mode)]);
+        lines.extend([seed("Seed", first.seed), number("Runs", first.runs as f64), text("Mode", first.mode.name())]);
     }
     lines.push(text("wfcast version", env!("CARGO_PKG_VERSION")));
     lines.push(text(

@@ -68,7 +68,7 @@ pub(super) fn comparison_headline(c: &Comparison, st: &Styles, name: &str) -> Xr
     let titles: Vec<&str> = c.scenarios.iter().map(display_title).collect();
     ws.set_row_height(0, TITLE_HEIGHT)?;
     ws.write_string_with_format(0, 0, format!("England at {}: {}", month_label(date), titles.join(" vs ")), &st.title)?;
-    let runs = if first.mode == "deterministic" {
+    let runs = if first.is_deterministic() {
         "deterministic (1 run, parameters at their means)".to_string()
     } else {
         format!("{} per scenario with common random numbers", format::runs(first.runs))

@@ -72,7 +72,7 @@ pub(super) fn levels(rows: &[Row]) -> Vec<(&str, Vec<&Row>)> {
 
 /// What was run, in a line: runs, seed, mode, version.
 pub(super) fn run_line(meta: &Meta) -> String {
-    let runs = if meta.mode == "deterministic" {
+    let runs = if meta.is_deterministic() {
         "deterministic (1 run, parameters at their means, so the interval is the median)".to_string()
     } else {
         format!("{}, stochastic", format::runs(meta.runs))
