@@ -1,6 +1,7 @@
 //! Numbers as people read them in tables, charts and reports: digits grouped in thousands,
 //! shares of runs, dates as months and financial years, run counts and scenario titles.
 use wfcast_core::results::Meta;
+use wfcast_core::scenario::Month;
 
 /// Groups the digits of a whole number in threes with commas: `1234567` -> `1,234,567`.
 pub fn group_digits(digits: &str) -> String {
@@ -58,11 +59,9 @@ pub fn typeset(x: f64, decimals: usize) -> String {
 /// The months' short names, January first.
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/// `YYYY-MM` as (year, month); `None` for other text.
+/// `YYYY-MM` as (year, month), read as [`Month::parse`] reads it; `None` for other text.
 pub fn parse_month(date: &str) -> Option<(i32, u32)> {
-    let (y, m) = date.trim().split_once('-')?;
-    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-    (y > 0 && (1..=12).contains(&m)).then_some((y, m))
+    Month::parse(date).map(|m| (m.year(), m.month()))
 }
 
 /// A date as month and year (`2025-03` is `Mar 2025`): how the baseline is labelled, since it
@@ -212,10 +211,10 @@ pub const MONTH_NAMES: [&str; 12] = [
 
 /// `2030-03` as `March 2030` (other text as it is).
 pub fn full_month_label(date: &str) -> String {
-    date.split_once('-')
-        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok().filter(|m| (1..=12).contains(m))?)))
-        .map(|(y, m)| format!("{} {y}", MONTH_NAMES[m - 1]))
-        .unwrap_or_else(|| date.to_string())
+    match parse_month(date) {
+        Some((year, month)) => format!("{} {year}", MONTH_NAMES[month as usize - 1]),
+        None => date.to_string(),
+    }
 }
 
 /// Seconds as `21.2 s` or `3 min 5 s`.

@@ -17,16 +17,27 @@ pub(super) struct Group<'a> {
 /// The England total (no role, band or region).
 pub(super) const TOTAL: Group<'static> = Group { role: None, band: None, region: None };
 
-/// The index key of a row: level, group, metric and date.
-pub(super) fn key(level: &str, g: Group, metric: &str, date: &str) -> String {
-    let o = |s: Option<&str>| s.unwrap_or("\u{1}").to_string();
-    format!("{level}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{metric}\u{1f}{date}", o(g.role), o(g.band), o(g.region))
+/// The index key of a row: level, group, metric and date, as typed fields rather than one
+/// formatted string.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct RowKey<'a> {
+    level: &'a str,
+    role: Option<&'a str>,
+    band: Option<&'a str>,
+    region: Option<&'a str>,
+    metric: &'a str,
+    date: &'a str,
+}
+
+/// The key of the row of `metric` for group `g` of `level` at `date`.
+pub(super) fn key<'a>(level: &'a str, g: Group<'a>, metric: &'a str, date: &'a str) -> RowKey<'a> {
+    RowKey { level, role: g.role, band: g.band, region: g.region, metric, date }
 }
 
 /// A scenario's summary rows, indexed, with what the report needs to say about them.
 pub(super) struct View<'a> {
     pub(super) results: &'a Results,
-    pub(super) rows: HashMap<String, &'a Row>,
+    pub(super) rows: HashMap<RowKey<'a>, &'a Row>,
     /// Deterministic (one expected-value run: no intervals).
     pub(super) det: bool,
     /// The first and last reporting dates.
