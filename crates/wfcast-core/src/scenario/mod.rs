@@ -77,13 +77,13 @@ pub struct Origin {
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateRule {
-    /// The cells it applies to.: roles (a name or a list).
+    /// The cells it applies to: roles (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
-    /// The cells it applies to.: AfC bands (a band or a list).
+    /// The cells it applies to: AfC bands (a band or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
-    /// The cells it applies to.: regions (a name or a list).
+    /// The cells it applies to: regions (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Annual probability for those cells.
@@ -189,13 +189,13 @@ pub struct Supply {
     /// Vacancy-fill: the most hires in a year (spread evenly over the year).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_per_year: Option<f64>,
-    /// Vacancy-fill: the cells it recruits into (all when left out).: roles (a name or a list).
+    /// Vacancy-fill: the cells it recruits into (all when left out): roles (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
-    /// Vacancy-fill: the cells it recruits into (all when left out).: AfC bands (a band or a list).
+    /// Vacancy-fill: the cells it recruits into (all when left out): AfC bands (a band or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
-    /// Vacancy-fill: the cells it recruits into (all when left out).: regions (a name or a list).
+    /// Vacancy-fill: the cells it recruits into (all when left out): regions (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Where the route was written.
@@ -207,13 +207,13 @@ pub struct Supply {
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandRule {
-    /// The cells it applies to.: roles (a name or a list).
+    /// The cells it applies to: roles (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
-    /// The cells it applies to.: AfC bands (a band or a list).
+    /// The cells it applies to: AfC bands (a band or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
-    /// The cells it applies to.: regions (a name or a list).
+    /// The cells it applies to: regions (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Annual growth of demand.
@@ -231,13 +231,13 @@ pub struct DemandRule {
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandChange {
-    /// The cells that share the change, in proportion to their baseline demand.: roles (a name or a list).
+    /// The cells that share the change, in proportion to their baseline demand: roles (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
-    /// The cells that share the change, in proportion to their baseline demand.: AfC bands (a band or a list).
+    /// The cells that share the change, in proportion to their baseline demand: AfC bands (a band or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
-    /// The cells that share the change, in proportion to their baseline demand.: regions (a name or a list).
+    /// The cells that share the change, in proportion to their baseline demand: regions (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// First month of the change, `YYYY-MM`.
@@ -304,13 +304,13 @@ pub struct Intervention {
     /// The supply route, for `intake`, `completion` and `fill_rate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
-    /// The cells, for `attrition`, `progression` and `growth`.: roles (a name or a list).
+    /// The cells, for `attrition`, `progression` and `growth`: roles (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Names>,
-    /// The cells, for `attrition`, `progression` and `growth`.: AfC bands (a band or a list).
+    /// The cells, for `attrition`, `progression` and `growth`: AfC bands (a band or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<Names>,
-    /// The cells, for `attrition`, `progression` and `growth`.: regions (a name or a list).
+    /// The cells, for `attrition`, `progression` and `growth`: regions (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
     /// Multiplies the parameter.

@@ -4,28 +4,13 @@ use super::sheets::*;
 use super::*;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use std::path::Path;
-use wfcast_core::band::Band;
-use wfcast_core::baseline::{Baseline, BaselineRow};
 use wfcast_core::compare::SeriesKey;
 use wfcast_core::compare::run_comparison;
-use wfcast_core::model::Model;
 use wfcast_core::results::Results;
 use wfcast_core::runner::Prepared;
 use wfcast_core::runner::{RunOptions, run_scenario};
-use wfcast_core::scenario::Scenario;
 use wfcast_io::comparison::COMPARISON_COLUMNS;
 use wfcast_io::export::{self, Exporter};
-
-fn row(role: &str, band: &str, region: &str, headcount: f64) -> BaselineRow {
-    BaselineRow {
-        role: role.into(),
-        band: Band::parse(band).unwrap(),
-        region: region.into(),
-        headcount,
-        fte: headcount * 0.9,
-        establishment_fte: None,
-    }
-}
 
 const BODY: &str = r#"
 end = "2028-03"
@@ -51,19 +36,16 @@ growth = { mean = 0.03, sd = 0.01 }
 "#;
 
 fn prepare(name: &str, extra: &str) -> Prepared {
-    let text = format!(
-        "name = \"{name}\"\ntitle = \"Scenario {name}: a test\"\nbaseline = \"unused.csv\"\nstart = \"2025-03\"\n\
-         {BODY}\n{extra}"
-    );
-    let scenario = Scenario::from_toml(&text, Path::new(&format!("{name}.toml"))).unwrap();
-    let rows = vec![
-        row("Analyst", "5", "London", 300.0),
-        row("Analyst", "6", "North", 120.0),
-        row("Engineer", "6", "London", 260.0),
-        row("Engineer", "7", "North", 180.0),
+    let cells = [
+        ("Analyst", "5", "London", 300.0),
+        ("Analyst", "6", "North", 120.0),
+        ("Engineer", "6", "London", 260.0),
+        ("Engineer", "7", "North", 180.0),
     ];
-    let model = Model::compile(&scenario, &Baseline::from_rows("unused.csv", rows), None).unwrap();
-    Prepared { scenario, model, baseline_sha256: "0".repeat(64) }
+    let rows =
+        cells.into_iter().map(|(role, band, region, hc)| wfcast_testkit::staff(role, band, region, hc, 0.9)).collect();
+    let body = format!("title = \"Scenario {name}: a test\"\n{BODY}");
+    wfcast_testkit::prepared(name, &body, extra, rows)
 }
 
 fn options() -> RunOptions {
