@@ -72,10 +72,12 @@
 //! `[[staff]]`, `[[demand]]` and `[[supply]]` tables are the same TOML and read the same.
 
 mod aggregate;
+mod aggregation;
 mod format;
 mod lists;
 mod national;
 mod rates;
+mod raw;
 mod read;
 mod submission;
 mod supply;
@@ -88,10 +90,9 @@ mod workbook;
 #[cfg(test)]
 mod tests;
 
-pub use aggregate::{
-    AGGREGATE_MARKER, AggregateOptions, AggregateReport, Included, LeftOut, aggregate, submission_files,
-};
-pub use lists::{BASELINE_MONTH, DEFAULT_FUTURES, REGIONS, ROLES, TYPICAL_BANDS, YEARS};
+pub use aggregate::{aggregate, submission_files};
+pub use aggregation::{AGGREGATE_MARKER, AggregateOptions, AggregateReport, Included, LeftOut};
+pub use lists::{BASELINE_MONTH, DEFAULT_FUTURES, PREFILL_VACANCY_RATE, REGIONS, ROLES, TYPICAL_BANDS, YEARS};
 pub use read::read_submission;
 pub use submission::{DemandRow, StaffRow, Submission, SupplyRow};
-pub use template::{PREFILL_VACANCY_RATE, TemplateOptions, write_submission, write_template};
+pub use template::{TemplateOptions, write_submission, write_template};

@@ -63,3 +63,7 @@ pub const TYPICAL_BANDS: [(&str, &[&str]); 20] = [
 
 /// The futures a template names when none are given.
 pub const DEFAULT_FUTURES: [&str; 2] = ["steady", "accelerated"];
+
+/// The vacancy rate behind a pre-filled establishment: `FTE / (1 - 0.08)`, rounded to one
+/// decimal (8%, the middle of the 4% to 12% range of informatics vacancy rates, ASSIST 2006).
+pub const PREFILL_VACANCY_RATE: f64 = 0.08;

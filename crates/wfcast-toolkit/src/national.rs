@@ -6,7 +6,7 @@ use toml_edit::Value;
 use wfcast_core::band::Band;
 use wfcast_core::error::Result;
 
-use crate::aggregate::{AGGREGATE_MARKER, AggregateOptions, Baseline, LeftOut};
+use crate::aggregation::{AGGREGATE_MARKER, AggregateOptions, Baseline, LeftOut};
 use crate::format::{one_line, plain, round_to};
 use crate::rates::{default_rates, rates_from_fragment};
 use crate::submission::Submission;

@@ -3,86 +3,15 @@
 use calamine::{Data, Range, Reader, Xlsx};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use wfcast_core::error::{Error, Result};
 use wfcast_io::table::normalise_header;
 
 use crate::YEARS;
+use crate::raw::*;
 use crate::submission::Submission;
 use crate::validate::{fmt_num, validate};
 use crate::workbook::{ABOUT, DEMAND, STAFF, SUPPLY};
-
-/// A value as found in a cell or TOML key.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Value {
-    Blank,
-    Number(f64),
-    Text(String),
-    /// Something that is neither a number nor text (a date, TRUE, an Excel error).
-    Other(String),
-}
-
-/// One value and where it was found.
-#[derive(Clone, Debug)]
-pub(crate) struct Field {
-    /// `sheet Staff in post, cell C5` or `key staff[3].headcount`.
-    pub(crate) at: String,
-    /// The column or key name, for messages.
-    pub(crate) what: String,
-    /// The value found.
-    pub(crate) value: Value,
-}
-
-impl Field {
-    /// Whether nothing was found.
-    pub(crate) fn is_blank(&self) -> bool {
-        self.value == Value::Blank
-    }
-}
-
-/// Which form a submission came in, for hints.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Form {
-    Workbook,
-    Toml,
-}
-
-pub(crate) const S_ROLE: usize = 0;
-pub(crate) const S_BAND: usize = 1;
-pub(crate) const S_HEADCOUNT: usize = 2;
-pub(crate) const S_FTE: usize = 3;
-pub(crate) const S_ESTABLISHMENT: usize = 4;
-
-pub(crate) const P_ROUTE: usize = 0;
-pub(crate) const P_KIND: usize = 1;
-pub(crate) const P_ROLE: usize = 2;
-pub(crate) const P_BAND: usize = 3;
-pub(crate) const P_STARTERS: usize = 4;
-pub(crate) const P_DURATION: usize = 5;
-pub(crate) const P_COMPLETION: usize = 6;
-pub(crate) const P_FILL: usize = 7;
-
-/// A submission as found, before any check.
-pub(crate) struct Raw {
-    pub(crate) path: PathBuf,
-    pub(crate) form: Form,
-    pub(crate) org_code: Field,
-    pub(crate) org_name: Field,
-    pub(crate) region: Field,
-    /// Where the futures are, for a message about their number.
-    pub(crate) futures_at: String,
-    pub(crate) futures: Vec<Field>,
-    pub(crate) new_roles: Vec<Field>,
-    pub(crate) baseline_date: Option<Field>,
-    /// Where the staff rows are, for a message about there being none.
-    pub(crate) staff_at: String,
-    /// Role, band, headcount, FTE, establishment.
-    pub(crate) staff: Vec<Vec<Field>>,
-    /// Role, band, future, then the five years.
-    pub(crate) demand: Vec<Vec<Field>>,
-    /// Route, kind, role, band, starters, duration, completion, fill.
-    pub(crate) supply: Vec<Vec<Field>>,
-}
 
 /// Reads a submission: a filled workbook (`.xlsx`, `.xlsm`) or its TOML form (`.toml`),
 /// and checks every value. Errors name the file, the sheet and cell (or the TOML key),
@@ -99,24 +28,6 @@ pub fn read_submission(path: &Path) -> Result<Submission> {
         Some("xls") => Err(Error::input(path, "", "is an Excel 97-2003 workbook: save it as .xlsx (Excel Workbook)")),
         _ => Err(Error::input(path, "", "expected a CIO toolkit submission: an .xlsx workbook or a .toml file")),
     }
-}
-
-/// The extension of `path`, lower case.
-pub(crate) fn extension(path: &Path) -> Option<String> {
-    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
-}
-
-/// `A1`-style name of a 0-based (row, column).
-pub(crate) fn cell_name(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
-    let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
-        c = (c - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8(letters).expect("ASCII"), row + 1)
 }
 
 /// A cell's value as the checks see it (text trimmed; blank text is blank).

@@ -10,16 +10,13 @@ use wfcast_io::export::write_files;
 use wfcast_io::table::{Table, Wanted};
 
 use crate::format::round_to;
-use crate::read::extension;
+use crate::lists::PREFILL_VACANCY_RATE;
+use crate::raw::extension;
 use crate::submission::{DemandRow, StaffRow, Submission, empty_submission};
 use crate::toml_form::blank_toml;
 use crate::validate::{canonical_region, check_futures, check_org_code, collapse};
 use crate::workbook::{workbook_bytes, xlsx_error};
 use crate::{DEFAULT_FUTURES, ROLES, TYPICAL_BANDS};
-
-/// The vacancy rate behind a pre-filled establishment: `FTE / (1 - 0.08)`, rounded to one
-/// decimal (8%, the middle of the 4% to 12% range of informatics vacancy rates, ASSIST 2006).
-pub const PREFILL_VACANCY_RATE: f64 = 0.08;
 
 /// What [`write_template`] writes for one organisation.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@ use wfcast_core::error::{Error, Result};
 use wfcast_core::scenario::SupplyKind;
 
 use crate::format::one_line;
-use crate::read::{Field, Form, Raw, Value};
+use crate::raw::{Field, Form, Raw, Value};
 use crate::submission::{DemandRow, Submission, SupplyRow, kind_name};
 use crate::toml_doc::{TomlWriter, inline, number, rows};
 use crate::validate::validate;

@@ -10,7 +10,7 @@ use wfcast_core::grid::nearest;
 use wfcast_core::scenario::SupplyKind;
 use wfcast_io::table::normalise_header;
 
-use crate::read::{
+use crate::raw::{
     Field, Form, P_BAND, P_COMPLETION, P_DURATION, P_FILL, P_KIND, P_ROLE, P_ROUTE, P_STARTERS, Raw, S_BAND,
     S_ESTABLISHMENT, S_FTE, S_HEADCOUNT, S_ROLE, Value,
 };

@@ -8,8 +8,8 @@ use std::path::Path;
 use wfcast_core::band::{BAND_HELP, Band};
 use wfcast_core::error::Error;
 
+use crate::lists::PREFILL_VACANCY_RATE;
 use crate::submission::{Submission, kind_name};
-use crate::template::PREFILL_VACANCY_RATE;
 use crate::{BASELINE_MONTH, REGIONS, ROLES, YEARS};
 
 /// The sheets of the workbook, by name.

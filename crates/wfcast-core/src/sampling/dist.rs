@@ -3,7 +3,7 @@
 
 use rand_distr::Distribution;
 
-use super::fit::{fit_beta, fit_gamma};
+use super::fit::{fit_beta, fit_gamma, num};
 use super::spec::ParamSpec;
 use super::special::{beta_quantile, gamma_quantile, normal_quantile};
 use super::{WfRng, Z95};
@@ -45,20 +45,6 @@ pub enum Dist {
         /// Standard deviation before clipping, > 0.
         sd: f64,
     },
-}
-
-/// A number for an error message: up to 6 significant digits, no trailing zeros.
-pub(super) fn num(x: f64) -> String {
-    if !x.is_finite() || x == 0.0 {
-        return format!("{x}");
-    }
-    let short = format!("{x}");
-    if short.len() <= 10 {
-        return short;
-    }
-    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 17) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 
 /// Checks that every value the user wrote is a finite number.

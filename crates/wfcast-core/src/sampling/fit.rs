@@ -2,7 +2,6 @@
 //! and `high`.
 
 use super::Z95;
-use super::dist::num;
 use super::special::{beta_cdf, beta_quantile, gamma_quantile, logistic, solve_monotone};
 
 /// How closely a fitted 5th / 95th percentile must match `low` / `high` (absolute).
@@ -127,3 +126,17 @@ pub(super) fn fit_gamma(low: f64, high: f64) -> Result<(f64, f64), String> {
 }
 
 // ---------------------------------------------------------------------------------------
+
+/// A number for an error message: up to 6 significant digits, no trailing zeros.
+pub(super) fn num(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{x}");
+    }
+    let short = format!("{x}");
+    if short.len() <= 10 {
+        return short;
+    }
+    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 17) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}

@@ -218,3 +218,6 @@ pub(super) fn x_of(date: &str) -> Option<f64> {
     let (y, m) = parse_month(date)?;
     Some(y as f64 + (m as f64 - 1.0) / 12.0)
 }
+
+/// A chart with numeric axes whose ticks are chosen here (see [`Axis`]).
+pub(super) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Linear, Linear>>;

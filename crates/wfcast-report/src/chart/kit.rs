@@ -1,7 +1,6 @@
 //! The drawing kit every chart shares: the look (sizes, fonts, colours), drawing one figure
 //! into both backends (a supersampled PNG and an SVG), and the page around a plot (title,
 //! subtitle, legend, footer) with the texts that say which run drew it.
-use super::axis::Linear;
 use crate::format::{self, display_title};
 use image::codecs::png::PngEncoder;
 use image::{ColorType, ImageEncoder};
@@ -116,8 +115,6 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotE
 
 pub(super) type Drawn<T = ()> = std::result::Result<T, PlotError>;
 pub(super) type Area<DB> = DrawingArea<DB, Shift>;
-/// A chart with numeric axes whose ticks are chosen here (see [`Axis`]).
-pub(super) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Linear, Linear>>;
 
 /// A chart that can draw itself on any backend.
 pub(super) trait Figure {

@@ -1,6 +1,6 @@
 //! Reading filled workbooks: every cell checked, errors naming the sheet and cell.
 use super::support::*;
-use crate::read::cell_name;
+use crate::raw::cell_name;
 use crate::read_submission;
 use crate::workbook::{ABOUT, DEMAND, STAFF, SUPPLY};
 use std::fs;
