@@ -172,6 +172,20 @@ fn scenario_with_a_probability_above_one() {
 }
 
 #[test]
+fn growth_written_as_a_percentage_is_refused_with_the_fraction() {
+    // Issue 9: `growth = 3` meant 3% and sent demand to 416,545 FTE.
+    let text = format!("{HEAD}\n[demand]\ngrowth = 3\n");
+    refuse_scenario(&text, &[&["300%"], &["0.03"], &["demand.growth"]]);
+    let text = format!("{HEAD}\n[[demand.rule]]\nrole = \"Analyst\"\ngrowth = {{ mean = 2.5, sd = 0.5 }}\n");
+    refuse_scenario(&text, &[&["a mean of 2.5"], &["0.025"], &["demand.rule[0].growth", &line_of(&text, "2.5")]]);
+    // A growth below 100% a year, even a large one, is still a growth.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "staff.csv", SMALL_BASELINE);
+    let ok = write(dir.path(), "ok.toml", format!("{HEAD}\n[demand]\ngrowth = 0.5\n").replace("\"bad\"", "\"ok\""));
+    wfcast().arg("validate").arg(&ok).assert().success();
+}
+
+#[test]
 fn scenario_with_a_probability_distribution_above_one() {
     let text = format!(
         "{HEAD}\n[attrition]\ndefault = 0.1\n\n[[attrition.rule]]\nrole = \"Engineer\"\nrate = {{ mean = 1.2, sd = 0.1 }}\n"

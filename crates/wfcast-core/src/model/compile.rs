@@ -447,7 +447,7 @@ impl Compiler<'_> {
             None => ZERO,
         };
         let growth_default = match &demand.growth {
-            Some(g) => self.param("demand.growth|default".into(), g, Family::Growth, None, "demand.growth")?,
+            Some(g) => self.growth("demand.growth|default".into(), g, None, "demand.growth")?,
             None => ZERO,
         };
         let mut vacancy = vec![vac_default; n];
@@ -460,7 +460,7 @@ impl Compiler<'_> {
             let cells = self.cells(&r.selector(), o)?;
             let sk = selector_key(&r.selector());
             if let Some(g) = &r.growth {
-                let p = self.param(format!("demand.growth|{sk}"), g, Family::Growth, o, "growth")?;
+                let p = self.growth(format!("demand.growth|{sk}"), g, o, "growth")?;
                 cells.iter().for_each(|&cell| growth[cell] = p);
             }
             if let Some(v) = &r.vacancy_rate {
@@ -577,7 +577,12 @@ impl Compiler<'_> {
                 Op::Set => "set",
             };
             let name = iv.name.clone().unwrap_or_else(|| format!("{i}"));
-            let value = self.param(format!("intervention|{name}|{at}"), value_spec, family, o, at)?;
+            let key = format!("intervention|{name}|{at}");
+            let value = if matches!((op, iv.target), (Op::Set, Target::Growth)) {
+                self.growth(key, value_spec, o, at)?
+            } else {
+                self.param(key, value_spec, family, o, at)?
+            };
             let ramp = iv.ramp_months as f64;
             let frac = (0..=steps.n_steps)
                 .map(|k| {

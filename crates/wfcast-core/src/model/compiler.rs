@@ -52,6 +52,29 @@ impl Compiler<'_> {
         Ok(self.params.len() - 1)
     }
 
+    /// A demand growth rate: as [`Compiler::param`], refusing a rate of 1 (100% a year) or
+    /// more, which is almost always a percentage written for a fraction (`growth = 3` meant
+    /// as 3%), with the fraction suggested.
+    pub(super) fn growth(&mut self, key: String, spec: &ParamSpec, origin: Option<&Origin>, at: &str) -> Result<usize> {
+        let (what, x) = match *spec {
+            ParamSpec::Fixed(x) => ("", x),
+            ParamSpec::MeanSd { mean, .. } => ("a mean of ", mean),
+            ParamSpec::LowHigh { high, .. } => ("a high of ", high),
+        };
+        if x >= 1.0 {
+            return Err(self.err(
+                origin,
+                at,
+                format!(
+                    "{what}{x} is growth of {}% a year; growth is a fraction a year: for {x}% write {}",
+                    x * 100.0,
+                    (x * 1e7).round() / 1e9
+                ),
+            ));
+        }
+        self.param(key, spec, Family::Growth, origin, at)
+    }
+
     pub(super) fn role(&self, name: &str, origin: Option<&Origin>, at: &str) -> Result<usize> {
         self.grid.role_index(name).ok_or_else(|| self.err(origin, at, unknown_name("role", name, &self.grid.roles)))
     }

@@ -216,7 +216,7 @@ pub struct DemandRule {
     /// The cells it applies to: regions (a name or a list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Names>,
-    /// Annual growth of demand.
+    /// Annual growth of demand, as a fraction (`0.03` for 3%); 1 (100% a year) or more is refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub growth: Option<ParamSpec>,
     /// Baseline vacancy rate: demand = staff FTE / (1 - vacancy rate).
@@ -260,7 +260,7 @@ pub struct DemandSection {
     /// `establishment_fte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vacancy_rate: Option<ParamSpec>,
-    /// Default annual growth of demand (0 when left out).
+    /// Default annual growth of demand, as a fraction (`0.03` for 3%; 0 when left out); 1 or more is refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub growth: Option<ParamSpec>,
     /// Rules in order; a later rule wins for the cells and fields it sets.
