@@ -44,6 +44,16 @@ impl Error {
         Error::Input { file: file.into(), at: at.into(), message: message.into() }
     }
 
+    /// An input error for TOML `text` read from `file` that does not parse (or does not fit
+    /// the type it was read into): the line of the fault, and the parser's message.
+    pub fn toml(file: impl Into<PathBuf>, text: &str, error: &toml::de::Error) -> Self {
+        let at = error
+            .span()
+            .map(|s| format!("line {}", text[..s.start.min(text.len())].matches('\n').count() + 1))
+            .unwrap_or_default();
+        Error::input(file, at, error.message())
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }

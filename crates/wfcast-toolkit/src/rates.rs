@@ -73,13 +73,7 @@ fn read_fragment(path: &Path) -> Result<ScenarioFile> {
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::input(path, "", "is not UTF-8 text: expected a TOML scenario fragment"))?;
-    let spec: ScenarioFile = toml::from_str(&text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| format!("line {}", text[..s.start.min(text.len())].matches('\n').count() + 1))
-            .unwrap_or_default();
-        Error::input(path, at, e.message().to_string())
-    })?;
+    let spec: ScenarioFile = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
     if spec.extends.is_some() {
         return Err(Error::input(
             path,

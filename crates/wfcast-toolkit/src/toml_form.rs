@@ -244,13 +244,7 @@ struct FileSupply {
 
 /// A TOML submission as found: every key a [`Field`] named by its key path.
 fn raw_from_toml(text: &str, path: &Path) -> Result<Raw> {
-    let file: FileSubmission = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| format!("line {}", text[..s.start.min(text.len())].matches('\n').count() + 1))
-            .unwrap_or_default();
-        Error::input(path, at, e.message().to_string())
-    })?;
+    let file: FileSubmission = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
     let key = |k: String, v: Value| Field {
         what: k.rsplit('.').next().unwrap_or(&k).to_string(),
         at: format!("key {k}"),

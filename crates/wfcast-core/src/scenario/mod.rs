@@ -715,17 +715,7 @@ fn load_families(path: &Path, spec: Option<&FamiliesSpec>, files: &mut Vec<(Path
 /// Parses one file's text, resolving its relative paths against its folder and stamping
 /// the origin of every list item.
 fn parse_file(text: &str, path: &Path) -> Result<ScenarioFile> {
-    let mut spec: ScenarioFile = toml::from_str(text).map_err(|e| {
-        let msg = e.message().to_string();
-        let at = match e.span() {
-            Some(span) => {
-                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                format!("line {line}")
-            }
-            None => String::new(),
-        };
-        Error::input(path, at, msg)
-    })?;
+    let mut spec: ScenarioFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
     prepare(&mut spec, path);
     Ok(spec)
 }
