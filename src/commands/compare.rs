@@ -11,6 +11,7 @@ use wfcast_report::{folder, report, xlsx};
 /// Runs scenarios with common random numbers, writes the comparison folder, and returns it.
 pub fn compare(cmd: &RunCommand, on_done: impl FnOnce(&Comparison, &Path)) -> Result<()> {
     let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
+    prepared.iter().for_each(super::print_warnings);
     let runs = cmd.options.plan(&prepared[0].scenario).runs * prepared.len() as u64;
     let (bar, tick) = progress_bar(runs, cmd.progress);
     bar.set_message("compare");

@@ -46,6 +46,14 @@ pub(crate) fn progress_bar(total: u64, enabled: bool) -> (ProgressBar, impl Fn()
     (bar, tick)
 }
 
+/// Prints a prepared scenario's warnings on standard error, one `warning:` line each, before
+/// anything runs.
+pub(crate) fn print_warnings(p: &wfcast_core::runner::Prepared) {
+    for w in &p.model.warnings {
+        eprintln!("warning: {}: {w}", p.scenario.path.display());
+    }
+}
+
 /// Whether two paths name the same existing file.
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {

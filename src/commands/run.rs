@@ -29,6 +29,7 @@ pub struct RunCommand {
 pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Result<()> {
     // Read and check everything before running anything.
     let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
+    prepared.iter().for_each(super::print_warnings);
     for (i, a) in prepared.iter().enumerate() {
         if let Some(b) = prepared[..i].iter().find(|b| b.scenario.name == a.scenario.name) {
             return Err(Error::input(

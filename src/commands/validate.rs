@@ -10,6 +10,7 @@ pub fn validate(paths: &[PathBuf]) -> Result<Vec<String>> {
         .iter()
         .map(|p| {
             let prep = prepare(p)?;
+            super::print_warnings(&prep);
             let m = &prep.model;
             let places = if m.grid.by_organisation() {
                 format!("{} organisations in {} regions", m.grid.organisations.len(), m.grid.regions.len())

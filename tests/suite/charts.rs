@@ -414,6 +414,7 @@ fn meta(name: &str, title: &str) -> Meta {
         levels: vec!["total".into(), "role".into()],
         routes: Vec::new(),
         organisations: Vec::new(),
+        warnings: Vec::new(),
         version: "0.1.0".into(),
         wall_time_seconds: 1.0,
     }

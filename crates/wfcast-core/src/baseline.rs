@@ -44,6 +44,9 @@ pub struct Baseline {
     /// The staff in post by organisation, when read by `wfcast_io::baseline::load_by_organisation` from
     /// an extract with an organisation column (for scenarios with `by_organisation = true`).
     pub organisations: Option<ByOrganisation>,
+    /// What reading the extract changed or doubted (names merged, values refused as rows),
+    /// each a sentence for the terminal, `meta.json` and the report's caveats.
+    pub warnings: Vec<String>,
 }
 
 /// An organisation of a baseline.
@@ -88,7 +91,15 @@ impl Baseline {
             );
         }
         let rows = cells.into_iter().map(|((role, band, region), t)| t.into_row(role, band, region)).collect();
-        Baseline { path: path.into(), has_region: true, has_fte: true, has_establishment, rows, organisations: None }
+        Baseline {
+            path: path.into(),
+            has_region: true,
+            has_fte: true,
+            has_establishment,
+            rows,
+            organisations: None,
+            warnings: Vec::new(),
+        }
     }
 
     /// Total headcount over every cell.

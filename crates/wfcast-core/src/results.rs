@@ -59,6 +59,10 @@ pub struct Meta {
     /// the code) can be read by region.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organisations: Vec<OrganisationMeta>,
+    /// What the run did that a reader should know (names merged, amounts scaled or doubted),
+    /// each a sentence; also on the terminal and in the report's caveats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// wfcast version that made the results.
     pub version: String,
     /// Wall time of the runs, in seconds.
@@ -150,6 +154,7 @@ impl Meta {
                     region: r.layout.regions[o.region].clone(),
                 })
                 .collect(),
+            warnings: r.warnings.clone(),
             version: env!("CARGO_PKG_VERSION").into(),
             wall_time_seconds: r.wall_seconds,
         }

@@ -153,6 +153,8 @@ pub struct RunResult {
     pub baseline_sha256: String,
     /// Wall time of the runs, in seconds.
     pub wall_seconds: f64,
+    /// The model's warnings: what it ran but a reader should know.
+    pub warnings: Vec<String>,
 }
 
 impl RunResult {
@@ -203,6 +205,7 @@ pub fn run_scenario(
         seed,
         baseline_sha256,
         wall_seconds: started.elapsed().as_secs_f64(),
+        warnings: model.warnings.clone(),
     })
 }
 

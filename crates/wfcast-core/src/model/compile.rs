@@ -70,7 +70,12 @@ impl Model {
         let by_org = spec.by_organisation.unwrap_or(false);
         let (grid, org_rows) = grid(scenario, baseline)?;
         let n = grid.len();
-        let mut c = Compiler { scenario, grid, params: vec![Param { key: "zero".into(), dist: Dist::Fixed(0.0) }] };
+        let mut c = Compiler {
+            scenario,
+            grid,
+            params: vec![Param { key: "zero".into(), dist: Dist::Fixed(0.0) }],
+            warnings: baseline.warnings.clone(),
+        };
         let Stocks { h0, fte, est } = stocks(&c.grid, baseline, org_rows, by_org);
         let phi = fte_per_head(&c.grid, &h0, &fte);
         let step_months = scenario.step.months();
@@ -122,6 +127,7 @@ impl Model {
             interventions,
             families: families.names,
             family_of_role: families.of_role,
+            warnings: c.warnings,
         })
     }
 }

@@ -18,6 +18,8 @@ pub(super) struct Compiler<'a> {
     pub(super) grid: Grid,
     /// The parameters so far.
     pub(super) params: Vec<Param>,
+    /// Warnings so far: what the model runs but a reader should know.
+    pub(super) warnings: Vec<String>,
 }
 
 /// Names as a key: joined by commas.

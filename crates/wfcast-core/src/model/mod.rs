@@ -184,6 +184,9 @@ pub struct Model {
     pub families: Vec<String>,
     /// The family (index into `families`) of each role.
     pub family_of_role: Vec<usize>,
+    /// What compiling found doubtful but ran (the baseline's warnings first), each a sentence
+    /// for the terminal, `meta.json` and the report's caveats.
+    pub warnings: Vec<String>,
 }
 
 /// The zero parameter's index.

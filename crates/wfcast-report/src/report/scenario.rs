@@ -159,6 +159,8 @@ struct ScenarioPage<'a> {
     run_line: String,
     description: Vec<String>,
     illustrative: bool,
+    /// The run's warnings (`meta.json`'s `warnings`), shown as caveats before anything else.
+    warnings: &'a [String],
     toc: Vec<TocItem>,
     /// The sections, rendered.
     sections: String,
@@ -183,6 +185,7 @@ pub fn scenario_html(results: &Results, dir: &Path) -> String {
         run_line: run_line(meta),
         description: paragraphs(&meta.description),
         illustrative: v.illustrative(),
+        warnings: &meta.warnings,
         toc: toc.iter().map(|(id, text)| (id.to_string(), text.to_string())).collect(),
         sections: scenario_sections(&v, dir, &mut figs, 2, "", true),
     });
