@@ -414,6 +414,8 @@ fn meta(name: &str, title: &str) -> Meta {
         levels: vec!["total".into(), "role".into()],
         routes: Vec::new(),
         organisations: Vec::new(),
+        area: "England".into(),
+        scaling: None,
         warnings: Vec::new(),
         version: "0.1.0".into(),
         wall_time_seconds: 1.0,

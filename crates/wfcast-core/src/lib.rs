@@ -4,6 +4,7 @@
 //! This crate reads no tables and draws nothing: it depends on no polars, plotters, Excel
 //! crate or clap (Cargo enforces it; see ARCHITECTURE.md).
 #![warn(missing_docs)]
+pub mod area;
 pub mod backtest;
 pub mod band;
 pub mod baseline;

@@ -59,6 +59,14 @@ pub struct Meta {
     /// the code) can be read by region.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organisations: Vec<OrganisationMeta>,
+    /// The area the baseline covers (an organisation's name and code, a few organisations, or
+    /// the regions; `England` for all of it), named in chart titles, the report and workbooks.
+    #[serde(default = "england")]
+    pub area: String,
+    /// What was scaled, when the scenario ran on another baseline than its own (`run
+    /// --baseline`): each amount with its factor, and what applied to nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<crate::model::rebase::Scaling>,
     /// What the run did that a reader should know (names merged, amounts scaled or doubted),
     /// each a sentence; also on the terminal and in the report's caveats.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,6 +75,11 @@ pub struct Meta {
     pub version: String,
     /// Wall time of the runs, in seconds.
     pub wall_time_seconds: f64,
+}
+
+/// The area of results written before areas were named: England.
+fn england() -> String {
+    crate::baseline::DEFAULT_REGION.to_string()
 }
 
 /// An organisation of a run by organisation, in `meta.json`.
@@ -154,6 +167,8 @@ impl Meta {
                     region: r.layout.regions[o.region].clone(),
                 })
                 .collect(),
+            area: r.area.clone(),
+            scaling: r.scaling.clone(),
             warnings: r.warnings.clone(),
             version: env!("CARGO_PKG_VERSION").into(),
             wall_time_seconds: r.wall_seconds,

@@ -155,6 +155,10 @@ pub struct RunResult {
     pub wall_seconds: f64,
     /// The model's warnings: what it ran but a reader should know.
     pub warnings: Vec<String>,
+    /// The area the baseline covers, as outputs name it.
+    pub area: String,
+    /// What was scaled, when the scenario ran on another baseline than its own.
+    pub scaling: Option<crate::model::rebase::Scaling>,
 }
 
 impl RunResult {
@@ -206,6 +210,8 @@ pub fn run_scenario(
         baseline_sha256,
         wall_seconds: started.elapsed().as_secs_f64(),
         warnings: model.warnings.clone(),
+        area: model.area.clone(),
+        scaling: model.scaling.clone(),
     })
 }
 

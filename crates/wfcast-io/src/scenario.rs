@@ -8,11 +8,8 @@ use wfcast_core::scenario::{Scenario, sha256_hex};
 
 /// Reads the baseline and pay table a scenario names, and compiles it.
 pub fn compile(scenario: &Scenario) -> Result<Model> {
-    let baseline = if scenario.spec.by_organisation.unwrap_or(false) {
-        crate::baseline::load_by_organisation(&scenario.baseline)?
-    } else {
-        crate::baseline::load(&scenario.baseline)?
-    };
+    // Read with its organisations, when it has them, so that outputs can name them.
+    let baseline = crate::baseline::load_by_organisation(&scenario.baseline)?;
     let pay = match scenario.spec.cost.as_ref().and_then(|c| c.pay.as_deref()) {
         Some(p) => Some(crate::pay::load(p)?),
         None => None,

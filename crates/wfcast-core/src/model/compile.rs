@@ -128,6 +128,8 @@ impl Model {
             families: families.names,
             family_of_role: families.of_role,
             warnings: c.warnings,
+            area: crate::area::area_of(baseline),
+            scaling: None,
         })
     }
 }

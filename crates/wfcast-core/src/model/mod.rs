@@ -15,6 +15,7 @@ use crate::scenario::Month;
 
 mod compile;
 mod compiler;
+pub mod rebase;
 
 /// One parameter of the scenario: drawn once per run and shared by every cell it covers.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,6 +188,10 @@ pub struct Model {
     /// What compiling found doubtful but ran (the baseline's warnings first), each a sentence
     /// for the terminal, `meta.json` and the report's caveats.
     pub warnings: Vec<String>,
+    /// The area the baseline covers, as outputs name it ([`crate::area::area_of`]).
+    pub area: String,
+    /// What was scaled, when the scenario runs on another baseline than its own.
+    pub scaling: Option<rebase::Scaling>,
 }
 
 /// The zero parameter's index.

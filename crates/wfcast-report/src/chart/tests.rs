@@ -119,6 +119,8 @@ fn family_results(families: &[&str], deterministic: bool) -> Results {
         levels: vec!["total".into(), "family".into()],
         routes: Vec::new(),
         organisations: Vec::new(),
+        area: "England".into(),
+        scaling: None,
         warnings: Vec::new(),
         version: "0.1.0".into(),
         wall_time_seconds: 1.0,
