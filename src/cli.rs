@@ -52,6 +52,11 @@ pub struct RunArgs {
     /// Also write the results as an Excel workbook (results.xlsx; comparison.xlsx for compare).
     #[arg(long)]
     xlsx: bool,
+    /// Run the scenarios on this baseline (e.g. your organisation's ESR extract) instead of
+    /// the one each names: rates hold as written, intakes, caps and demand changes are scaled
+    /// to this baseline's share of the cells they cover, and meta.json says by how much.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -95,6 +100,10 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Check them on this baseline instead of the one each names, as `run --baseline`
+        /// would run them.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
     /// Learn annual leaver, progression and transfer rates, joiners and demand growth, with
     /// their uncertainty, from ESR history, and write them as a scenario fragment.
@@ -217,8 +226,8 @@ pub enum Action {
     Plot(Vec<PathBuf>),
     /// Write reports of output folders.
     Report(Vec<PathBuf>),
-    /// Validate files.
-    Validate(Vec<PathBuf>),
+    /// Validate files (on another baseline, if given).
+    Validate(Vec<PathBuf>, Option<PathBuf>),
     /// Calibrate rates from history.
     Calibrate(CalibrateCommand),
     /// Backtest (and whether to be quiet).
@@ -238,7 +247,7 @@ fn bad(flag: &str, msg: String) -> Error {
 impl RunArgs {
     /// Checks the options and builds the command for `scenarios` in `mode`.
     fn into_command(self, scenarios: Vec<PathBuf>, mode: Mode) -> Result<(RunCommand, bool), Error> {
-        let RunArgs { runs, seed, out, threads, levels, quiet, report, xlsx } = self;
+        let RunArgs { runs, seed, out, threads, levels, quiet, report, xlsx, baseline } = self;
         if runs == Some(0) {
             return Err(bad("runs", "0: expected at least 1".into()));
         }
@@ -255,7 +264,7 @@ impl RunArgs {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let options = RunOptions { runs, seed, mode, threads, levels };
-        Ok((RunCommand { scenarios, options, out, progress: !quiet, report, xlsx }, quiet))
+        Ok((RunCommand { scenarios, baseline, options, out, progress: !quiet, report, xlsx }, quiet))
     }
 }
 
@@ -274,7 +283,7 @@ impl Cli {
             }
             Command::Plot { dirs } => Ok(Action::Plot(dirs)),
             Command::Report { dirs } => Ok(Action::Report(dirs)),
-            Command::Validate { files } => Ok(Action::Validate(files)),
+            Command::Validate { files, baseline } => Ok(Action::Validate(files, baseline)),
             Command::Calibrate { history, flows, out, by_region } => {
                 Ok(Action::Calibrate(CalibrateCommand { history, flows, out, options: CalibrateOptions { by_region } }))
             }

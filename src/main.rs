@@ -31,7 +31,7 @@ fn main() -> ExitCode {
                 println!("{}", f.display());
             }
         }),
-        cli::Action::Validate(files) => commands::validate(&files).map(|lines| {
+        cli::Action::Validate(files, baseline) => commands::validate(&files, baseline.as_deref()).map(|lines| {
             for line in lines {
                 println!("{line}");
             }

@@ -4,14 +4,11 @@ use std::path::Path;
 use wfcast_core::compare;
 use wfcast_core::error::Result;
 use wfcast_core::results::{Comparison, Results};
-use wfcast_core::runner::Prepared;
-use wfcast_io::scenario::prepare;
 use wfcast_report::{folder, report, xlsx};
 
 /// Runs scenarios with common random numbers, writes the comparison folder, and returns it.
 pub fn compare(cmd: &RunCommand, on_done: impl FnOnce(&Comparison, &Path)) -> Result<()> {
-    let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
-    prepared.iter().for_each(super::print_warnings);
+    let prepared = cmd.prepare()?;
     let runs = cmd.options.plan(&prepared[0].scenario).runs * prepared.len() as u64;
     let (bar, tick) = progress_bar(runs, cmd.progress);
     bar.set_message("compare");

@@ -50,7 +50,7 @@ pub(crate) fn progress_bar(total: u64, enabled: bool) -> (ProgressBar, impl Fn()
 /// anything runs.
 pub(crate) fn print_warnings(p: &wfcast_core::runner::Prepared) {
     for w in &p.model.warnings {
-        eprintln!("warning: {}: {w}", p.scenario.path.display());
+        eprintln!("warning: {w}");
     }
 }
 

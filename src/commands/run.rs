@@ -5,7 +5,7 @@ use wfcast_core::error::{Error, Result};
 use wfcast_core::results::Results;
 use wfcast_core::runner::{self, Prepared, RunOptions, RunResult};
 use wfcast_io::export;
-use wfcast_io::scenario::prepare;
+use wfcast_io::scenario::prepare_on;
 use wfcast_report::{folder, report, xlsx};
 
 /// Options of `wfcast run`.
@@ -13,6 +13,8 @@ use wfcast_report::{folder, report, xlsx};
 pub struct RunCommand {
     /// Scenario files.
     pub scenarios: Vec<PathBuf>,
+    /// The baseline to run them on instead of their own (`--baseline`), if any.
+    pub baseline: Option<PathBuf>,
     /// How to run them.
     pub options: RunOptions,
     /// Output root: results go to `out/<name>/`.
@@ -25,10 +27,20 @@ pub struct RunCommand {
     pub xlsx: bool,
 }
 
+impl RunCommand {
+    /// Reads and compiles every scenario (on `--baseline`, if given), printing their warnings,
+    /// before anything runs.
+    pub fn prepare(&self) -> Result<Vec<Prepared>> {
+        let prepared: Vec<Prepared> =
+            self.scenarios.iter().map(|p| prepare_on(p, self.baseline.as_deref())).collect::<Result<_>>()?;
+        Ok(prepared)
+    }
+}
+
 /// Runs each scenario, writes its outputs, and returns the results with their folders.
 pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Result<()> {
     // Read and check everything before running anything.
-    let prepared: Vec<Prepared> = cmd.scenarios.iter().map(|p| prepare(p)).collect::<Result<_>>()?;
+    let prepared = cmd.prepare()?;
     prepared.iter().for_each(super::print_warnings);
     for (i, a) in prepared.iter().enumerate() {
         if let Some(b) = prepared[..i].iter().find(|b| b.scenario.name == a.scenario.name) {

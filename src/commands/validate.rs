@@ -1,15 +1,16 @@
 //! `wfcast validate`: scenario files read and compiled against their baselines, nothing run.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use wfcast_core::error::Result;
-use wfcast_io::scenario::prepare;
+use wfcast_io::scenario::prepare_on;
 
 /// Checks scenario files without running them: every file is read and compiled against
-/// its baseline. Returns one line per file; the first error stops.
-pub fn validate(paths: &[PathBuf]) -> Result<Vec<String>> {
+/// its baseline (or on `baseline`, as `run --baseline` would). Returns one line per file; the
+/// first error stops.
+pub fn validate(paths: &[PathBuf], baseline: Option<&Path>) -> Result<Vec<String>> {
     paths
         .iter()
         .map(|p| {
-            let prep = prepare(p)?;
+            let prep = prepare_on(p, baseline)?;
             super::print_warnings(&prep);
             let m = &prep.model;
             let places = if m.grid.by_organisation() {

@@ -10,6 +10,7 @@ mod history;
 mod layers;
 mod model_semantics;
 mod organisations;
+mod rebase;
 mod report;
 mod scenarios;
 mod toolkit;

@@ -63,6 +63,20 @@ fn check_finite(spec: &ParamSpec) -> Result<(), String> {
 }
 
 impl Dist {
+    /// This distribution of an amount multiplied by `factor` (>= 0): a fixed value times it,
+    /// a Gamma with its scale times it (so its mean and sd too), a Normal with its mean and sd
+    /// times it. A Beta (a probability) is not an amount and stays as it is.
+    pub fn scaled(&self, factor: f64) -> Dist {
+        match *self {
+            Dist::Fixed(x) => Dist::Fixed(x * factor),
+            Dist::Gamma { shape, scale } if factor > 0.0 => Dist::Gamma { shape, scale: scale * factor },
+            Dist::Gamma { .. } => Dist::Fixed(0.0),
+            Dist::Normal { mean, sd } if factor > 0.0 => Dist::Normal { mean: mean * factor, sd: sd * factor },
+            Dist::Normal { .. } => Dist::Fixed(0.0),
+            Dist::Beta { .. } => self.clone(),
+        }
+    }
+
     /// Turns what the user wrote into a distribution of `family`, or says what was expected.
     ///
     /// - [`Family::Probability`]: a number in [0, 1]; `{ mean, sd }` with `0 < mean < 1`,
