@@ -62,6 +62,15 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Creates the folders (and their parents) that will hold the output files `files`, so that
+/// an output can be written into a folder that does not exist yet.
+pub(crate) fn create_parents<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    for dir in files.into_iter().filter_map(Path::parent).filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
 /// A file with its SHA-256, for `meta.json`.
 pub(crate) fn file_hash(path: &Path) -> Result<FileHash> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;

@@ -48,6 +48,7 @@ pub fn simulate(cmd: &SimulateCommand) -> Result<History> {
     let seed = RunOptions { seed: cmd.seed, ..RunOptions::default() }.plan(&prep.scenario).seed;
     let mut history = simulate::simulate_history(&prep.model, seed, cmd.run, &cmd.snapshots)?;
     history.flows_path = Some(cmd.flows.clone());
+    super::create_parents([cmd.snapshots.as_path(), cmd.flows.as_path()])?;
     wfcast_io::history::write_csv(&history, &cmd.snapshots, Some(&cmd.flows))?;
     Ok(history)
 }
