@@ -155,6 +155,8 @@ fn simulate_and_calibrate_write_into_new_nested_folders() {
     let (snapshots, flows) = (dir.path().join("new/deeper/snapshots.csv"), dir.path().join("other/flows.csv"));
     wfcast().arg("simulate").arg(&s).arg("--snapshots").arg(&snapshots).arg("--flows").arg(&flows).assert().success();
     assert!(snapshots.is_file() && flows.is_file());
+    assert_eq!(crate::common::entries(snapshots.parent().unwrap()), ["snapshots.csv"], "temporary files left");
+    assert_eq!(crate::common::entries(flows.parent().unwrap()), ["flows.csv"], "temporary files left");
     let fragment = dir.path().join("fragments/2025/rates.toml");
     wfcast().arg("calibrate").arg(&snapshots).arg("--flows").arg(&flows).arg("--out").arg(&fragment).assert().success();
     assert!(fragment.is_file());
