@@ -1,11 +1,12 @@
 //! The command line: clap definitions, validated into the library's plain options.
 use crate::commands::{BacktestCommand, CalibrateCommand, RunCommand, SimulateCommand};
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use wfcast_core::Error;
 use wfcast_core::backtest::BacktestOptions;
 use wfcast_core::calibrate::CalibrateOptions;
 use wfcast_core::engine::Mode;
+use wfcast_core::paths;
 use wfcast_core::runner::RunOptions;
 use wfcast_core::scenario::Month;
 use wfcast_core::summary::Level;
@@ -268,9 +269,56 @@ impl RunArgs {
     }
 }
 
+/// Refuses an input file given on the command line (`what` it is, or the flag that gives it)
+/// that does not exist: an input error with the path and the nearest file with one of
+/// `extensions`.
+fn input_file(what: &str, path: &Path, extensions: &[&str]) -> Result<(), Error> {
+    match paths::missing_file(path, extensions) {
+        Some(why) if what.starts_with("--") => Err(Error::input("", what, why)),
+        Some(why) => Err(Error::input("", "", format!("{what} {why}"))),
+        None => Ok(()),
+    }
+}
+
+impl Command {
+    /// Refuses input files and folders named on the command line that do not exist, each with
+    /// the nearest one there is. (Scenario files are checked as they are read, by
+    /// `Scenario::load`, in the same words.)
+    fn check_inputs(&self) -> Result<(), Error> {
+        match self {
+            Command::Plot { dirs } | Command::Report { dirs } => {
+                for dir in dirs {
+                    if let Some(why) = paths::missing_folder(dir) {
+                        return Err(Error::input("", "", format!("output folder {why}")));
+                    }
+                }
+                Ok(())
+            }
+            Command::Calibrate { history, flows, .. } | Command::Backtest { history, flows, .. } => {
+                input_file("history file", history, paths::TABLE)?;
+                flows.iter().try_for_each(|f| input_file("--flows", f, paths::TABLE))
+            }
+            Command::Template { baseline: Some(b), .. }
+            | Command::Validate { baseline: Some(b), .. }
+            | Command::Run { args: RunArgs { baseline: Some(b), .. }, .. }
+            | Command::Compare { args: RunArgs { baseline: Some(b), .. }, .. } => {
+                input_file("--baseline", b, paths::TABLE)
+            }
+            Command::Aggregate { submissions, rates, .. } => {
+                for s in submissions.iter().filter(|s| !s.is_dir()) {
+                    input_file("submission", s, paths::SUBMISSION)?;
+                }
+                rates.iter().try_for_each(|r| input_file("--rates", r, paths::SCENARIO))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Cli {
     /// Checks the arguments and turns them into the library's options.
     pub fn into_action(self) -> Result<Action, Error> {
+        self.command.check_inputs()?;
         match self.command {
             Command::Run { scenarios, deterministic, args } => {
                 let mode = if deterministic { Mode::Deterministic } else { Mode::Stochastic };

@@ -43,6 +43,7 @@ pub fn calibrate(cmd: &CalibrateCommand) -> Result<Calibration> {
     let calibration = calibrate::calibrate(&history, &cmd.options)?;
     let text = calibration.to_toml();
     debug_assert!(text.starts_with(FRAGMENT_MARK));
+    super::create_parents([cmd.out.as_path()])?;
     export::write_file(&cmd.out, text.as_bytes())?;
     Ok(calibration)
 }

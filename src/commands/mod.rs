@@ -54,12 +54,15 @@ pub(crate) fn print_warnings(p: &wfcast_core::runner::Prepared) {
     }
 }
 
-/// Whether two paths name the same existing file.
-pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
+pub(crate) use wfcast_io::scenario::same_file;
+
+/// Creates the folders (and their parents) that will hold the output files `files`, so that
+/// an output can be written into a folder that does not exist yet.
+pub(crate) fn create_parents<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    for dir in files.into_iter().filter_map(Path::parent).filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
+    Ok(())
 }
 
 /// A file with its SHA-256, for `meta.json`.

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod compare;
 mod families;
+mod files;
 mod history;
 mod layers;
 mod model_semantics;

@@ -3,7 +3,7 @@
 use crate::engine::Mode;
 use crate::grid::Families;
 use crate::runner::RunResult;
-use crate::scenario::{FamiliesSpec, ScenarioFile};
+use crate::scenario::{FamiliesSpec, Scenario, ScenarioFile};
 use crate::summary::Layout;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,43 @@ pub struct FileHash {
     pub path: String,
     /// SHA-256 in lower-case hex.
     pub sha256: String,
+}
+
+/// What a file read for a run is, in `meta.json`'s `files`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// The scenario file given.
+    Scenario,
+    /// A scenario file it extends (`extends`), directly or through another.
+    Parent,
+    /// The pay table (`cost.pay`).
+    PayTable,
+    /// The role families mapping (`families = "file.csv"`).
+    Families,
+}
+
+impl FileKind {
+    /// What the file is, in words, for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Scenario => "scenario file",
+            FileKind::Parent => "scenario file it extends",
+            FileKind::PayTable => "pay table (cost.pay)",
+            FileKind::Families => "role families mapping (families)",
+        }
+    }
+}
+
+/// A file a run read, with its SHA-256 and what it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileRead {
+    /// The file and its hash.
+    #[serde(flatten)]
+    pub file: FileHash,
+    /// What it is (absent in `meta.json` written before wfcast said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FileKind>,
 }
 
 /// What was run: the contents of `meta.json`.
@@ -30,9 +67,11 @@ pub struct Meta {
     pub file: String,
     /// SHA-256 of the scenario file.
     pub sha256: String,
-    /// Every scenario file read (the scenario's own first, then what it extends), then the role
-    /// families mapping the scenario names, if any.
-    pub files: Vec<FileHash>,
+    /// Every file the run read but the baseline, each with its SHA-256 and `kind`: the scenario
+    /// file (`scenario`, first), each file it extends (`parent`), the role families mapping it
+    /// names (`families`) and its pay table (`pay_table`), in the order they were read.
+    /// Editing any of them changes its hash here.
+    pub files: Vec<FileRead>,
     /// The baseline extract.
     pub baseline: FileHash,
     /// Seed.
@@ -138,14 +177,13 @@ impl Meta {
     /// The metadata of a run.
     pub fn of(r: &RunResult) -> Meta {
         let s = &r.scenario;
-        let files: Vec<FileHash> =
-            s.files.iter().map(|(p, h)| FileHash { path: p.display().to_string(), sha256: h.clone() }).collect();
+        let files = files_read(s);
         Meta {
             scenario: s.name.clone(),
             title: s.title.clone(),
             description: s.description.clone(),
             file: s.path.display().to_string(),
-            sha256: files.first().map(|f| f.sha256.clone()).unwrap_or_default(),
+            sha256: files.first().map(|f| f.file.sha256.clone()).unwrap_or_default(),
             files,
             baseline: FileHash { path: s.baseline.display().to_string(), sha256: r.baseline_sha256.clone() },
             seed: r.seed,
@@ -174,6 +212,43 @@ impl Meta {
             wall_time_seconds: r.wall_seconds,
         }
     }
+}
+
+impl Meta {
+    /// The role families mapping file the run read, if it named one.
+    pub fn families_file(&self) -> Option<&FileHash> {
+        let by_kind = self.files.iter().find(|f| f.kind == Some(FileKind::Families));
+        // meta.json written before files had a kind: the first CSV after the scenario was it.
+        let old =
+            || self.files.iter().skip(1).find(|f| f.kind.is_none() && f.file.path.to_lowercase().ends_with(".csv"));
+        by_kind.or_else(old).map(|f| &f.file)
+    }
+}
+
+/// The files `s` was read with (every one but the baseline), each with what it is: the one
+/// place they are listed for `meta.json` (paths compared as the scenario resolved them).
+fn files_read(s: &Scenario) -> Vec<FileRead> {
+    let pay = s.spec.cost.as_ref().and_then(|c| c.pay.as_deref());
+    let families = match &s.spec.families {
+        Some(FamiliesSpec::File(p)) => Some(p.as_path()),
+        _ => None,
+    };
+    s.files
+        .iter()
+        .enumerate()
+        .map(|(i, (p, h))| {
+            let kind = if i == 0 {
+                FileKind::Scenario
+            } else if pay == Some(p.as_path()) {
+                FileKind::PayTable
+            } else if families == Some(p.as_path()) {
+                FileKind::Families
+            } else {
+                FileKind::Parent
+            };
+            FileRead { file: FileHash { path: p.display().to_string(), sha256: h.clone() }, kind: Some(kind) }
+        })
+        .collect()
 }
 
 /// The summary rows of a run held in memory, each with the column of `r.runs` (the series of

@@ -3,13 +3,14 @@ use polars::prelude::*;
 use std::path::Path;
 use wfcast_core::band::{BAND_HELP, Band};
 use wfcast_core::error::{Error, Result};
+use wfcast_core::paths;
 use wfcast_core::pay::PayTable;
 
 /// Reads a CSV with columns `band,entry,top` (one row per band, all 11 bands).
 pub fn load(path: &Path) -> Result<PayTable> {
     let bad = |at: String, msg: String| Error::input(path, at, msg);
-    if !path.exists() {
-        return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    if let Some(why) = paths::missing_file(path, paths::CSV) {
+        return Err(Error::input("", "", format!("pay table {why}")));
     }
     let df = CsvReadOptions::default()
         .with_has_header(true)

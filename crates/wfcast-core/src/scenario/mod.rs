@@ -6,6 +6,7 @@
 //! [`crate::model::Model::compile`].
 use crate::error::{Error, Result};
 use crate::grid::Families;
+use crate::paths;
 use crate::sampling::ParamSpec;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -549,7 +550,8 @@ pub struct Scenario {
     /// The file given by the user.
     pub path: PathBuf,
     /// Every file read, the scenario's own first, then what it extends, then the role families
-    /// mapping it names (if any), with their SHA-256.
+    /// mapping it names (if any), with their SHA-256; `wfcast_io::scenario::prepare` adds the
+    /// pay table (`cost.pay`) it reads.
     pub files: Vec<(PathBuf, String)>,
     /// Short name.
     pub name: String,
@@ -597,8 +599,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 impl Scenario {
     /// Reads a scenario file and everything it extends.
     pub fn load(path: &Path) -> Result<Scenario> {
+        if let Some(why) = paths::missing_file(path, paths::SCENARIO) {
+            return Err(Error::input("", "", format!("scenario file {why}")));
+        }
         let mut files = Vec::new();
-        let spec = load_merged(path, &mut files, &mut Vec::new())?;
+        let spec = load_merged(path, &mut files, &mut Vec::new(), &mut Vec::new())?;
         Scenario::check(path, spec, files)
     }
 
@@ -692,17 +697,8 @@ fn load_families(path: &Path, spec: Option<&FamiliesSpec>, files: &mut Vec<(Path
         None => Ok(Families::builtin()),
         Some(FamiliesSpec::Table(pairs)) => Families::from_table(pairs, path),
         Some(FamiliesSpec::File(file)) => {
-            let bytes = std::fs::read(file).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    Error::input(
-                        path,
-                        "key families",
-                        format!("`{}` does not exist: expected a CSV file of role,family", file.display()),
-                    )
-                } else {
-                    Error::io(file, e)
-                }
-            })?;
+            paths::named_file(path, "families", file, paths::CSV)?;
+            let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
             let text = std::str::from_utf8(&bytes)
                 .map_err(|_| Error::input(file, "", "not a text file: expected a CSV file of role,family"))?;
             let families = Families::parse_csv(text, file)?;
@@ -766,7 +762,41 @@ fn prepare(spec: &mut ScenarioFile, path: &Path) {
     }
 }
 
-fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>, seen: &mut Vec<PathBuf>) -> Result<ScenarioFile> {
+/// The keys naming a file (`baseline`, `cost.pay`, `families`) that `spec`, read from `path`,
+/// sets and no file read before it (one that extends it) has set, added to `set`; a file it
+/// names that way which does not exist is refused, naming `path` and the key. (A file a
+/// child replaces is never read, so it need not exist.)
+fn check_named_files(spec: &ScenarioFile, path: &Path, set: &mut Vec<&'static str>) -> Result<()> {
+    let pay = spec.cost.as_ref().and_then(|c| c.pay.as_deref());
+    let families = match &spec.families {
+        Some(FamiliesSpec::File(p)) => Some(p.as_path()),
+        _ => None,
+    };
+    let named = [
+        ("baseline", spec.baseline.is_some(), spec.baseline.as_deref(), paths::TABLE),
+        ("cost.pay", pay.is_some(), pay, paths::CSV),
+        ("families", spec.families.is_some(), families, paths::CSV),
+    ];
+    for (key, given, file, extensions) in named {
+        if given && !set.contains(&key) {
+            set.push(key);
+            if let Some(file) = file {
+                paths::named_file(path, key, file, extensions)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the scenario file `path` merged with what it extends, adding each file read to
+/// `files` with its SHA-256; `seen` holds the real paths read so far (to refuse a circle) and
+/// `set` the file-naming keys the files read so far set.
+fn load_merged(
+    path: &Path,
+    files: &mut Vec<(PathBuf, String)>,
+    seen: &mut Vec<PathBuf>,
+    set: &mut Vec<&'static str>,
+) -> Result<ScenarioFile> {
     // Compare real paths, so that `../dir/a.toml` and `a.toml` are the same file.
     let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
     if seen.contains(&real) {
@@ -783,13 +813,12 @@ fn load_merged(path: &Path, files: &mut Vec<(PathBuf, String)>, seen: &mut Vec<P
         .map_err(|_| Error::input(path, "", "not a text file: expected a TOML scenario"))?;
     files.push((path.to_path_buf(), sha256_hex(&bytes)));
     let child = parse_file(&text, path)?;
+    check_named_files(&child, path, set)?;
     match child.extends.clone() {
         None => Ok(child),
         Some(parent_path) => {
-            if !parent_path.exists() {
-                return Err(Error::input(path, "key extends", format!("`{}` does not exist", parent_path.display())));
-            }
-            let parent = load_merged(&parent_path, files, seen)?;
+            paths::named_file(path, "extends", &parent_path, paths::SCENARIO)?;
+            let parent = load_merged(&parent_path, files, seen, set)?;
             Ok(merge(parent, child))
         }
     }

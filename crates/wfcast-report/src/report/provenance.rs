@@ -6,7 +6,7 @@ use super::view::View;
 use crate::format::{fmt_seconds, typeset};
 use std::fmt::Write as _;
 use std::path::Path;
-use wfcast_core::results::Meta;
+use wfcast_core::results::{FileKind, Meta};
 
 /// The `wfcast run` command line that reproduces a run.
 pub(super) fn reproduce_run(meta: &Meta) -> String {
@@ -48,14 +48,15 @@ pub(super) fn provenance(v: &View, dir: &Path, lvl: usize, idp: &str) -> String 
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let what = if i == 0 {
-                "scenario file"
-            } else if f.path.to_lowercase().ends_with(".csv") {
-                "role families mapping (`families`)"
+            let kind = f.kind.unwrap_or(if i == 0 {
+                FileKind::Scenario
+            } else if meta.families_file() == Some(&f.file) {
+                // meta.json written before files had a kind.
+                FileKind::Families
             } else {
-                "scenario file it extends"
-            };
-            (f.path.clone(), what.to_string(), f.sha256.clone())
+                FileKind::Parent
+            });
+            (f.file.path.clone(), kind.describe().to_string(), f.file.sha256.clone())
         })
         .collect();
     let mut what = "baseline extract".to_string();

@@ -123,7 +123,7 @@ pub(super) enum Source {
 
 /// Where a run's role families come from.
 pub(super) fn families_source(v: &View) -> Source {
-    if let Some(f) = v.meta().files.iter().skip(1).find(|f| f.path.to_lowercase().ends_with(".csv")) {
+    if let Some(f) = v.meta().families_file() {
         Source::File(f.path.clone())
     } else if v.results.families_are_builtin() {
         Source::Builtin(DEFAULT_FAMILIES_FILE)

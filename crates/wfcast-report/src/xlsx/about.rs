@@ -52,7 +52,7 @@ pub(super) fn scenario_lines(meta: &Meta) -> Vec<AboutLine> {
             sha256: Some(meta.sha256.clone()),
         },
     ];
-    lines.extend(meta.files.iter().map(|f| file("File read", f)));
+    lines.extend(meta.files.iter().map(|f| file("File read", &f.file)));
     lines.push(file("Baseline", &meta.baseline));
     lines.extend([
         seed("Seed", meta.seed),
