@@ -665,6 +665,7 @@ impl Scenario {
         if !(1..=12).contains(&report_month) {
             return Err(bad("report_month", format!("{report_month}: expected a calendar month 1 to 12")));
         }
+        report_dates::check(path, start, end, step, report_month)?;
         let families = load_families(path, spec.families.as_ref(), &mut files)?;
         Ok(Scenario {
             path: path.to_path_buf(),
@@ -873,5 +874,6 @@ pub fn merge(parent: ScenarioFile, child: ScenarioFile) -> ScenarioFile {
     }
 }
 
+mod report_dates;
 #[cfg(test)]
 mod tests;
