@@ -10,6 +10,8 @@ mod history;
 mod layers;
 mod model_semantics;
 mod organisations;
+mod pipelines;
 mod report;
+mod reporting_dates;
 mod scenarios;
 mod toolkit;
