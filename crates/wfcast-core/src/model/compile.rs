@@ -380,8 +380,8 @@ impl Compiler<'_> {
         let intake_share =
             (0..=steps.n_steps).map(|k| if k == 0 { 0.0 } else { steps.intake_share(&month_w, k as i64) }).collect();
         let delay = (s.duration_months as usize).div_ceil(steps.step_months as usize);
-        // The cohort of pre-start step k (1 - delay ..= 0) completes at step k + delay, from the
-        // slot it shares with the cohorts of that step: k mod delay.
+        // The cohort of pre-start step k (1 - delay ..= 0) enters post at step k + delay, so it
+        // waits in that step's slot of the ring: k mod delay.
         let mut baseline_share = vec![0.0; delay];
         for k in 1 - delay as i64..=0 {
             baseline_share[k.rem_euclid(delay as i64) as usize] = steps.intake_share(&month_w, k);
