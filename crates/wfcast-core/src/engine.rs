@@ -35,7 +35,8 @@ impl std::fmt::Display for Mode {
     }
 }
 
-/// What the engine reports at a reporting date, per cell (flows since the previous date).
+/// What the engine reports at a reporting date, per cell: stocks at the date, and flows over
+/// the 12 months to it, or since the start where that is nearer ([`Model::flow_window`]).
 #[derive(Debug)]
 pub struct Snapshot<'a> {
     /// Staff in post.
@@ -180,16 +181,57 @@ pub struct Engine<'m> {
     gfac: Vec<f64>,
     demand: Vec<f64>,
     change_w: Vec<Vec<f64>>,
-    cap_carry: Vec<f64>,
+    /// Hires of each vacancy-fill route so far in the reporting year (stochastic runs).
+    hired_year: Vec<f64>,
     flows: StepFlows,
-    acc_leavers: Vec<f64>,
-    acc_prog: Vec<f64>,
-    acc_trans: Vec<f64>,
-    acc_joiners: Vec<Vec<f64>>,
-    acc_dropouts: Vec<f64>,
+    /// Flows summed over reporting windows: the window of reporting date `j` in bank `j % 2`
+    /// (the windows of `j` and `j + 2` never overlap; those of `j` and `j + 1` may).
+    banks: [Bank; 2],
+    /// The banks each step's flows go to (index 0 unused).
+    step_banks: Vec<[bool; 2]>,
     buf: Vec<f64>,
     buf2: Vec<f64>,
     rates_change: Vec<bool>,
+}
+
+/// Flows summed over one reporting window, per cell (per route for joiners and dropouts).
+struct Bank {
+    leavers: Vec<f64>,
+    prog: Vec<f64>,
+    trans: Vec<f64>,
+    joiners: Vec<Vec<f64>>,
+    dropouts: Vec<f64>,
+}
+
+impl Bank {
+    fn new(cells: usize, routes: usize) -> Bank {
+        Bank {
+            leavers: vec![0.0; cells],
+            prog: vec![0.0; cells],
+            trans: vec![0.0; cells],
+            joiners: vec![vec![0.0; cells]; routes],
+            dropouts: vec![0.0; routes],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.leavers.fill(0.0);
+        self.prog.fill(0.0);
+        self.trans.fill(0.0);
+        self.joiners.iter_mut().for_each(|j| j.fill(0.0));
+        self.dropouts.fill(0.0);
+    }
+
+    /// Adds the flows of one step, after it.
+    fn add_step(&mut self, f: &StepFlows) {
+        for (acc, x) in
+            [(&mut self.leavers, &f.leavers), (&mut self.prog, &f.prog_out), (&mut self.trans, &f.trans_out)]
+        {
+            for (a, v) in acc.iter_mut().zip(x) {
+                *a += v;
+            }
+        }
+    }
 }
 
 /// A uniform draw in (0, 1) from the stream of parameter `key`.
@@ -207,6 +249,12 @@ impl<'m> Engine<'m> {
         let rates_change = (0..=model.n_steps)
             .map(|k| k == 1 || model.interventions.iter().any(|iv| k > 0 && iv.frac[k] != iv.frac[k - 1]))
             .collect();
+        let mut step_banks = vec![[false; 2]; model.n_steps + 1];
+        for date in 1..model.report_steps.len() {
+            for k in model.flow_window(date) {
+                step_banks[k][date % 2] = true;
+            }
+        }
         Engine {
             model,
             values: vec![0.0; model.params.len()],
@@ -227,7 +275,7 @@ impl<'m> Engine<'m> {
             gfac: z(),
             demand: z(),
             change_w: model.changes.iter().map(|c| vec![0.0; c.cells.len()]).collect(),
-            cap_carry: vec![0.0; model.fills.len()],
+            hired_year: vec![0.0; model.fills.len()],
             flows: StepFlows {
                 leavers: z(),
                 prog_out: z(),
@@ -238,11 +286,8 @@ impl<'m> Engine<'m> {
                 hires: z(),
                 transfers: vec![0.0; model.transfer_links.len()],
             },
-            acc_leavers: z(),
-            acc_prog: z(),
-            acc_trans: z(),
-            acc_joiners: vec![z(); nr],
-            acc_dropouts: vec![0.0; nr],
+            banks: [Bank::new(n, nr), Bank::new(n, nr)],
+            step_banks,
             buf: Vec::new(),
             buf2: Vec::new(),
             rates_change,
@@ -308,21 +353,47 @@ impl<'m> Engine<'m> {
                 *wi = if total > 0.0 { self.d0[c] / total } else { 1.0 / ch.cells.len() as f64 };
             }
         }
-        for r in &mut self.rings {
-            r.fill(0.0);
-        }
-        self.cap_carry.fill(0.0);
-        self.clear_accumulators();
+        self.hired_year.fill(0.0);
+        self.banks.iter_mut().for_each(Bank::clear);
     }
 
-    fn clear_accumulators(&mut self) {
-        self.acc_leavers.fill(0.0);
-        self.acc_prog.fill(0.0);
-        self.acc_trans.fill(0.0);
-        for j in &mut self.acc_joiners {
-            j.fill(0.0);
+    /// Fills each pipeline with the trainees in training at the baseline: the steady state
+    /// (each pre-start step's cohort, its intake at the rates in force at the start, a Poisson
+    /// draw in stochastic runs) or the route's `in_training`, shared over the same cohorts
+    /// (one Multinomial draw). Draws come from the route's own stream.
+    fn fill_pipelines<D: Draws>(&mut self, d: &mut D) {
+        let m = self.model;
+        let v = &self.values;
+        let n = m.grid.len();
+        for (r, route) in m.routes.iter().enumerate() {
+            let ring = &mut self.rings[r];
+            let s = 2 * n + r;
+            match route.in_training {
+                None => {
+                    let mut intake = v[route.intake];
+                    for &(i, frac) in &route.intake_at_start {
+                        let iv = &m.interventions[i];
+                        debug_assert_eq!(iv.scope, Scope::Intake(r));
+                        intake = iv.op.apply(intake, v[iv.value], frac);
+                    }
+                    let intake = intake.max(0.0);
+                    for (cohort, share) in ring.iter_mut().zip(&route.baseline_share) {
+                        *cohort = if *share > 0.0 { d.poisson(s, intake * share) } else { 0.0 };
+                    }
+                }
+                Some(trainees) => {
+                    let total: f64 = route.baseline_share.iter().sum();
+                    let trainees = if D::STOCHASTIC { trainees.round() } else { trainees };
+                    if trainees > 0.0 && total > 0.0 {
+                        self.buf.clear();
+                        self.buf.extend(route.baseline_share.iter().map(|x| x / total));
+                        d.multinomial(s, trainees, &self.buf, ring);
+                    } else {
+                        ring.fill(0.0);
+                    }
+                }
+            }
         }
-        self.acc_dropouts.fill(0.0);
     }
 
     /// Sets the rates in force during step `k`: base draws changed by interventions, then
@@ -400,21 +471,74 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// Reports reporting date `date` with the flows of its window, and empties its bank for
+    /// the window of `date + 2`.
     fn emit(&mut self, date: usize, recorder: &mut dyn Recorder) {
+        let bank = &mut self.banks[date % 2];
         recorder.record(
             date,
             &Snapshot {
                 headcount: &self.h,
                 phi: &self.model.phi,
                 demand: &self.demand,
-                leavers: &self.acc_leavers,
-                progressed: &self.acc_prog,
-                transferred: &self.acc_trans,
-                joiners: &self.acc_joiners,
-                dropouts: &self.acc_dropouts,
+                leavers: &bank.leavers,
+                progressed: &bank.prog,
+                transferred: &bank.trans,
+                joiners: &bank.joiners,
+                dropouts: &bank.dropouts,
             },
         );
-        self.clear_accumulators();
+        bank.clear();
+    }
+
+    /// Phase 6 of step `k`: vacancy-fill hires into open posts, capped, counted in the banks
+    /// `on`.
+    fn vacancy_fill<D: Draws>(&mut self, d: &mut D, k: usize, on: [bool; 2]) {
+        let m = self.model;
+        let n = m.grid.len();
+        let f = &mut self.flows;
+        f.hires.fill(0.0);
+        for (r, route) in m.fills.iter().enumerate() {
+            self.buf.clear();
+            for &c in &route.cells {
+                // Whole open posts: truncation is the floor for positive values, and a
+                // conversion is one instruction where `floor` is a library call.
+                let wanted = self.demand[c] / m.phi[c] - self.h[c];
+                let open = if wanted >= 1.0 && wanted.is_finite() { (wanted as u64) as f64 } else { 0.0 };
+                self.buf.push(if open > 0.0 { d.step_binomial(n + c, open, &self.fill_s[r]) } else { 0.0 });
+            }
+            if let Some(cap) = route.cap_per_step {
+                // Deterministic: the real cap of one step. Stochastic: what is left of the
+                // reporting year's whole budget so far, so no year's hires pass the cap.
+                let budget = if D::STOCHASTIC {
+                    if m.year_begins[k] {
+                        self.hired_year[r] = 0.0;
+                    }
+                    route.cap_budget[k] - self.hired_year[r]
+                } else {
+                    cap
+                };
+                let wanted: f64 = self.buf.iter().sum();
+                if wanted > budget {
+                    self.buf2.resize(self.buf.len(), 0.0);
+                    d.thin(2 * n + m.routes.len() + r, &self.buf, budget, &mut self.buf2);
+                    std::mem::swap(&mut self.buf, &mut self.buf2);
+                    self.hired_year[r] += budget;
+                } else {
+                    self.hired_year[r] += wanted;
+                }
+            }
+            for (&c, &hired) in route.cells.iter().zip(&self.buf) {
+                self.h[c] += hired;
+                f.hires[c] += hired;
+            }
+            for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
+                let joined = &mut bank.joiners[route.out];
+                for (&c, &hired) in route.cells.iter().zip(&self.buf) {
+                    joined[c] += hired;
+                }
+            }
+        }
     }
 
     fn simulate<D: Draws>(&mut self, d: &mut D, run: u64, recorder: &mut dyn Recorder) -> Result<()> {
@@ -422,6 +546,7 @@ impl<'m> Engine<'m> {
         let n = m.grid.len();
         let nr = m.grid.locations();
         self.reset();
+        self.fill_pipelines(d);
         self.compute_demand(0);
         self.emit(0, recorder);
         let mut next_report = 1;
@@ -429,6 +554,7 @@ impl<'m> Engine<'m> {
             if self.rates_change[k] {
                 self.set_rates(k, run)?;
             }
+            let on = self.step_banks[k];
             let f = &mut self.flows;
             // 1. Leavers.
             for c in 0..n {
@@ -484,7 +610,9 @@ impl<'m> Engine<'m> {
                     let slot = k % route.delay;
                     let finishing = std::mem::replace(&mut self.rings[r][slot], taken);
                     let completed = d.binomial(s, finishing, self.completion[r]);
-                    self.acc_dropouts[route.out] += finishing - completed;
+                    for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
+                        bank.dropouts[route.out] += finishing - completed;
+                    }
                     completed
                 };
                 if entering > 0.0 {
@@ -493,7 +621,12 @@ impl<'m> Engine<'m> {
                     for (&c, &e) in route.entry_cells.iter().zip(&self.buf) {
                         self.h[c] += e;
                         f.entrants[c] += e;
-                        self.acc_joiners[route.out][c] += e;
+                    }
+                    for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
+                        let joined = &mut bank.joiners[route.out];
+                        for (&c, &e) in route.entry_cells.iter().zip(&self.buf) {
+                            joined[c] += e;
+                        }
                     }
                 }
             }
@@ -507,41 +640,10 @@ impl<'m> Engine<'m> {
                 self.compute_demand(k);
             }
             // 6. Vacancy-fill recruitment.
-            let f = &mut self.flows;
-            f.hires.fill(0.0);
-            for (r, route) in m.fills.iter().enumerate() {
-                self.buf.clear();
-                for &c in &route.cells {
-                    // Whole open posts: truncation is the floor for positive values, and a
-                    // conversion is one instruction where `floor` is a library call.
-                    let wanted = self.demand[c] / m.phi[c] - self.h[c];
-                    let open = if wanted >= 1.0 && wanted.is_finite() { (wanted as u64) as f64 } else { 0.0 };
-                    self.buf.push(if open > 0.0 { d.step_binomial(n + c, open, &self.fill_s[r]) } else { 0.0 });
-                }
-                if let Some(cap) = route.cap_per_step {
-                    let budget = if D::STOCHASTIC {
-                        let b = cap + self.cap_carry[r];
-                        self.cap_carry[r] = b - b.floor();
-                        b.floor()
-                    } else {
-                        cap
-                    };
-                    if self.buf.iter().sum::<f64>() > budget {
-                        self.buf2.resize(self.buf.len(), 0.0);
-                        d.thin(2 * n + m.routes.len() + r, &self.buf, budget, &mut self.buf2);
-                        std::mem::swap(&mut self.buf, &mut self.buf2);
-                    }
-                }
-                for (&c, &hired) in route.cells.iter().zip(&self.buf) {
-                    self.h[c] += hired;
-                    f.hires[c] += hired;
-                    self.acc_joiners[route.out][c] += hired;
-                }
-            }
-            for c in 0..n {
-                self.acc_leavers[c] += f.leavers[c];
-                self.acc_prog[c] += f.prog_out[c];
-                self.acc_trans[c] += f.trans_out[c];
+            self.vacancy_fill(d, k, on);
+            let f = &self.flows;
+            for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
+                bank.add_step(f);
             }
             recorder.observe_step(k, &self.h, &self.flows);
             if reporting {

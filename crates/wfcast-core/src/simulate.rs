@@ -48,6 +48,9 @@ struct HistoryRecorder<'m> {
     flows: Vec<FlowRow>,
     /// Movers along each transfer link since the last snapshot.
     moved: Vec<f64>,
+    /// Leavers, progressions and joiners per cell since the last snapshot (a history's flows
+    /// are those between its snapshots, where a report's may reach back 12 months).
+    since: [Vec<f64>; 3],
 }
 
 impl<'m> HistoryRecorder<'m> {
@@ -57,6 +60,7 @@ impl<'m> HistoryRecorder<'m> {
             snapshots: Vec::new(),
             flows: Vec::new(),
             moved: vec![0.0; model.transfer_links.len()],
+            since: std::array::from_fn(|_| vec![0.0; model.grid.len()]),
         }
     }
 }
@@ -91,10 +95,11 @@ impl Recorder for HistoryRecorder<'_> {
                 self.flows.push(FlowRow { date: month, role, band, region, kind, count });
             }
         };
+        let [leavers, progressed, joiners] = &self.since;
         for c in 0..g.len() {
-            push(c, FlowKind::Leavers, s.leavers[c]);
-            push(c, FlowKind::Progressed, s.progressed[c]);
-            push(c, FlowKind::Joiners, s.joiners.iter().map(|j| j[c]).sum());
+            push(c, FlowKind::Leavers, leavers[c]);
+            push(c, FlowKind::Progressed, progressed[c]);
+            push(c, FlowKind::Joiners, joiners[c]);
         }
         for (i, &from) in m.transfer_from.iter().enumerate() {
             for j in m.transfer_start[i]..m.transfer_start[i + 1] {
@@ -103,11 +108,18 @@ impl Recorder for HistoryRecorder<'_> {
             }
         }
         self.moved.fill(0.0);
+        self.since.iter_mut().for_each(|v| v.fill(0.0));
     }
 
     fn observe_step(&mut self, _step: usize, _headcount: &[f64], flows: &StepFlows) {
         for (total, &moved) in self.moved.iter_mut().zip(&flows.transfers) {
             *total += moved;
+        }
+        let [leavers, progressed, joiners] = &mut self.since;
+        for c in 0..leavers.len() {
+            leavers[c] += flows.leavers[c];
+            progressed[c] += flows.prog_out[c];
+            joiners[c] += flows.entrants[c] + flows.hires[c];
         }
     }
 }

@@ -136,7 +136,8 @@ pub enum Metric {
     DemandFte,
     /// Demand minus FTE in post; positive is a shortfall.
     GapFte,
-    /// Leavers over the year to the date.
+    /// Leavers over the year to the date: the 12 months to it, or since the start where that
+    /// is nearer ([`Model::flow_window`]), as for every flow.
     Leavers,
     /// Entrants of every route over the year to the date.
     Joiners,
@@ -151,7 +152,8 @@ pub enum Metric {
 }
 
 impl Metric {
-    /// Whether it is a flow over the year to the date (not reported at the baseline).
+    /// Whether it is a flow over the year to the date (the 12 months to it, or since the start;
+    /// zero at the baseline).
     pub fn is_flow(&self) -> bool {
         matches!(
             self,

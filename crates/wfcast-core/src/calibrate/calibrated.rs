@@ -120,6 +120,7 @@ impl Calibration {
             months: None,
             duration_months: 0,
             completion: None,
+            in_training: None,
             entry: Vec::new(),
             fill_rate: None,
             max_per_year: None,

@@ -3,6 +3,7 @@
 //! the scenario's sections, so that parameters are numbered, and errors found, as before.
 
 use super::compiler::{Compiler, fte_per_head, selector_key};
+use super::steps::Steps;
 use super::{Change, FillRoute, Intervention, Model, Op, Param, Route, Scope, ZERO};
 use crate::band::Band;
 use crate::baseline::{Baseline, ByOrganisation};
@@ -12,35 +13,6 @@ use crate::pay::PayTable;
 use crate::sampling::{Dist, Family, ParamSpec, key_hash};
 use crate::scenario::{Month, Origin, Scenario, ScenarioFile, Selector, Supply, SupplyKind, Target};
 use std::collections::BTreeMap;
-
-/// The projection's steps: their length and number, and the month each ends.
-struct Steps {
-    /// Baseline month.
-    start: Month,
-    /// Months per step.
-    step_months: u32,
-    /// Number of steps.
-    n_steps: usize,
-}
-
-impl Steps {
-    /// The month at the end of step `k`.
-    fn end_of(&self, k: usize) -> Month {
-        Month(self.start.0 + (k as i32) * self.step_months as i32)
-    }
-
-    /// Steps at whose end results are reported: 0, each step that ends in `report_month`,
-    /// and the last.
-    fn report_steps(&self, report_month: u32) -> Vec<usize> {
-        let mut report_steps = vec![0];
-        for k in 1..=self.n_steps {
-            if self.end_of(k).month() == report_month || k == self.n_steps {
-                report_steps.push(k);
-            }
-        }
-        report_steps
-    }
-}
 
 /// Staff in post, FTE and establishment (where the baseline gives it) per cell.
 struct Stocks {
@@ -82,6 +54,7 @@ impl Model {
         let n_steps = ((scenario.end.0 - scenario.start.0) / step_months as i32) as usize;
         let steps = Steps { start: scenario.start, step_months, n_steps };
         let report_steps = steps.report_steps(scenario.report_month);
+        let year_begins = steps.year_begins(scenario.report_month);
 
         let (attrition, progression) = c.rates(spec)?;
         let (transfer_from, transfer_start, transfer_links) = c.transfers(spec)?;
@@ -109,6 +82,7 @@ impl Model {
             step_months,
             n_steps,
             report_steps,
+            year_begins,
             h0,
             phi,
             establishment: est,
@@ -347,6 +321,7 @@ impl Compiler<'_> {
                 ("months", s.months.is_some()),
                 ("duration_months", s.duration_months > 0),
                 ("completion", s.completion.is_some()),
+                ("in_training", s.in_training.is_some()),
                 ("entry", !s.entry.is_empty()),
             ];
             let fill_only = [
@@ -375,11 +350,22 @@ impl Compiler<'_> {
     }
 
     /// A pipeline route (output series `out`, stream `key`): its intake, completion, intake
-    /// months and training delay, and its entry cells.
+    /// months and training delay, its entry cells, and who is in training at the baseline.
     fn pipeline(&mut self, s: &Supply, out: usize, key: u64, h0: &[f64], steps: &Steps) -> Result<Route> {
         let o = Some(&s.origin);
         let intake_spec = s.intake.as_ref().ok_or_else(|| self.err(o, "intake", "missing: starters per year"))?;
         let intake = self.param(format!("supply|{}|intake", s.name), intake_spec, Family::Amount, o, "intake")?;
+        if s.duration_months == 0 {
+            for (k, set) in [("completion", s.completion.is_some()), ("in_training", s.in_training.is_some())] {
+                if set {
+                    return Err(self.err(
+                        o,
+                        k,
+                        format!("a route with duration_months = 0 sends its intake straight into post, so {k} does not apply: give duration_months, or leave out {k}"),
+                    ));
+                }
+            }
+        }
         let completion = match &s.completion {
             Some(spec) => {
                 self.param(format!("supply|{}|completion", s.name), spec, Family::Probability, o, "completion")?
@@ -392,6 +378,45 @@ impl Compiler<'_> {
                 "completion",
             )?,
         };
+        let month_w = self.intake_months(s)?;
+        let intake_share =
+            (0..=steps.n_steps).map(|k| if k == 0 { 0.0 } else { steps.intake_share(&month_w, k as i64) }).collect();
+        let delay = (s.duration_months as usize).div_ceil(steps.step_months as usize);
+        // The cohort of pre-start step k (1 - delay ..= 0) enters post at step k + delay, so it
+        // waits in that step's slot of the ring: k mod delay.
+        let mut baseline_share = vec![0.0; delay];
+        for k in 1 - delay as i64..=0 {
+            baseline_share[k.rem_euclid(delay as i64) as usize] = steps.intake_share(&month_w, k);
+        }
+        let in_training = self.in_training(s, &baseline_share, steps)?;
+        if s.entry.is_empty() {
+            return Err(self.err(
+                o,
+                "entry",
+                "missing: the cells entrants join, e.g. [ { role = \"...\", band = \"6\", share = 1 } ]",
+            ));
+        }
+        let (entry_cells, entry_probs) = self.entries(s, h0)?;
+        Ok(Route {
+            name: s.name.clone(),
+            out,
+            intake,
+            intake_share,
+            delay,
+            completion,
+            baseline_share,
+            in_training,
+            intake_at_start: self.intake_at_start(&s.name),
+            entry_cells,
+            entry_probs,
+            key,
+        })
+    }
+
+    /// The weight of each calendar month (January first) in a route's annual intake: its
+    /// `months` evenly, or every month evenly when it lists none.
+    fn intake_months(&self, s: &Supply) -> Result<[f64; 12]> {
+        let o = Some(&s.origin);
         let mut month_w = [0.0; 12];
         match &s.months {
             Some(ms) if !ms.is_empty() => {
@@ -405,25 +430,60 @@ impl Compiler<'_> {
             Some(_) => return Err(self.err(o, "months", "empty: list intake months, or leave the key out")),
             None => month_w = [1.0 / 12.0; 12],
         }
-        let mut intake_share = vec![0.0; steps.n_steps + 1];
-        for (k, share) in intake_share.iter_mut().enumerate().skip(1) {
-            let first = steps.end_of(k - 1).0 + 1;
-            *share = (first..=steps.end_of(k).0).map(|m| month_w[Month(m).month() as usize - 1]).sum();
+        Ok(month_w)
+    }
+
+    /// A pipeline's `in_training`, checked: a number of trainees, 0 or more, which the steady
+    /// state's cohorts (`baseline_share`) can hold.
+    fn in_training(&self, s: &Supply, baseline_share: &[f64], steps: &Steps) -> Result<Option<f64>> {
+        let o = Some(&s.origin);
+        let Some(n) = s.in_training else { return Ok(None) };
+        if !n.is_finite() || n < 0.0 {
+            return Err(self.err(o, "in_training", format!("{n}: expected a number of trainees, 0 or more")));
         }
-        let delay = (s.duration_months as usize).div_ceil(steps.step_months as usize);
-        if s.entry.is_empty() {
+        if n > 0.0 && baseline_share.iter().sum::<f64>() <= 0.0 {
+            let first = steps.end_at(-(baseline_share.len() as i64)).0 + 1;
             return Err(self.err(
                 o,
-                "entry",
-                "missing: the cells entrants join, e.g. [ { role = \"...\", band = \"6\", share = 1 } ]",
+                "in_training",
+                format!(
+                    "{n}: none of the months {} to {} before the start is an intake month of the route, so nobody taken in then is still in training: give in_training = 0, or check months and duration_months",
+                    Month(first),
+                    steps.start
+                ),
             ));
         }
-        let (entry_cells, entry_probs) = self.entries(s, h0)?;
-        Ok(Route { name: s.name.clone(), out, intake, intake_share, delay, completion, entry_cells, entry_probs, key })
+        Ok(Some(n))
+    }
+
+    /// The interventions on the intake of route `name` already in force at the baseline (from
+    /// on or before `start`), with the share of each in force then: they set the intake of the
+    /// steady state. Indices are into the interventions as compiled, one per
+    /// `[[intervention]]` in scenario order.
+    fn intake_at_start(&self, name: &str) -> Vec<(usize, f64)> {
+        let start = self.scenario.start;
+        let mut out = Vec::new();
+        for (i, iv) in self.scenario.spec.intervention.iter().enumerate() {
+            if iv.target != Target::Intake || iv.route.as_deref() != Some(name) {
+                continue;
+            }
+            let Some(from) = Month::parse(&iv.from) else { continue };
+            if from > start {
+                continue;
+            }
+            let frac = if iv.ramp_months == 0 {
+                1.0
+            } else {
+                ((start.0 - from.0 + 1) as f64 / iv.ramp_months as f64).min(1.0)
+            };
+            out.push((i, frac));
+        }
+        out
     }
 
     /// A vacancy-fill route (output series `out`, stream `key`): its fill rate, the cells it
-    /// recruits into and its cap per step.
+    /// recruits into and its cap: per step in deterministic mode, and in stochastic runs a
+    /// whole budget that grows over each reporting year.
     fn vacancy_fill(&mut self, s: &Supply, out: usize, key: u64, steps: &Steps) -> Result<FillRoute> {
         let o = Some(&s.origin);
         let fill_spec = s
@@ -433,14 +493,17 @@ impl Compiler<'_> {
         let fill =
             self.param(format!("supply|{}|fill_rate", s.name), fill_spec, Family::Probability, o, "fill_rate")?;
         let cells = self.cells(&s.selector(), o)?;
-        let cap_per_step = match s.max_per_year {
-            Some(m) if m.is_finite() && m >= 0.0 => Some(m * steps.step_months as f64 / 12.0),
+        let (cap_per_step, cap_budget) = match s.max_per_year {
+            Some(m) if m.is_finite() && m >= 0.0 => {
+                let (per_step, budgets) = steps.cap(self.scenario.report_month, m);
+                (Some(per_step), budgets)
+            }
             Some(m) => {
                 return Err(self.err(o, "max_per_year", format!("{m}: expected a number of hires, 0 or more")));
             }
-            None => None,
+            None => (None, Vec::new()),
         };
-        Ok(FillRoute { name: s.name.clone(), out, fill, cells, cap_per_step, key })
+        Ok(FillRoute { name: s.name.clone(), out, fill, cells, cap_per_step, cap_budget, key })
     }
 
     /// Demand: the vacancy-rate and growth parameters per cell, and the dated changes.

@@ -16,6 +16,7 @@ use crate::scenario::Month;
 mod compile;
 mod compiler;
 pub mod rebase;
+mod steps;
 
 /// One parameter of the scenario: drawn once per run and shared by every cell it covers.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +64,16 @@ pub struct Route {
     pub delay: usize,
     /// Completion probability parameter (pipelines only).
     pub completion: usize,
+    /// Pipelines: per ring slot (`delay` of them; the cohort taken in at step `k` sits in slot
+    /// `k % delay`), the share of the annual intake taken in during the step before the
+    /// baseline whose cohort is in that slot at the start: the steady state.
+    pub baseline_share: Vec<f64>,
+    /// Pipelines: trainees in training at the baseline, spread over the cohorts in proportion
+    /// to `baseline_share`; `None` for the steady state.
+    pub in_training: Option<f64>,
+    /// The interventions on this route's intake already in force at the baseline, which set the
+    /// intake of the steady state: (index into `Model::interventions`, share in force).
+    pub intake_at_start: Vec<(usize, f64)>,
     /// Entry cells.
     pub entry_cells: Vec<usize>,
     /// Entry probabilities (sum to 1).
@@ -82,8 +93,12 @@ pub struct FillRoute {
     pub fill: usize,
     /// The cells it recruits into.
     pub cells: Vec<usize>,
-    /// Most hires in one step, if capped.
+    /// Most hires in one step, if capped: the cap in deterministic mode (a real number).
     pub cap_per_step: Option<f64>,
+    /// In stochastic runs, when capped: the whole hires allowed from the start of step `k`'s
+    /// reporting year (the 12 months to a reporting month, or since the start) to the end of
+    /// step `k`, `floor(max_per_year * months so far / 12)`; index 0 unused, empty when uncapped.
+    pub cap_budget: Vec<f64>,
     /// Stream key.
     pub key: u64,
 }
@@ -143,6 +158,9 @@ pub struct Model {
     pub n_steps: usize,
     /// Steps at whose end results are reported, ascending; 0 is the baseline.
     pub report_steps: Vec<usize>,
+    /// Whether step `k` is the first of a reporting year (the 12 months to a reporting month),
+    /// where a vacancy-fill cap starts again; index 0 unused.
+    pub year_begins: Vec<bool>,
     /// Staff in post at the baseline, per cell.
     pub h0: Vec<f64>,
     /// FTE per head, per cell.

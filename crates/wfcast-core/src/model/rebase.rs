@@ -39,6 +39,7 @@ pub struct ScaledAmount {
     pub scaled: f64,
 }
 
+use super::steps::Steps;
 use super::{Model, Op, Scope};
 use crate::baseline::Baseline;
 use crate::error::Result;
@@ -49,8 +50,8 @@ impl Model {
     /// Compiles `scenario` against `here`, a baseline other than its own (`own`, the one it
     /// names), as MODEL.md's 'Scaling a scenario to another baseline' says: rates as written;
     /// each intake, cap and demand change scaled by `here`'s share of the cells it covers
-    /// (an intake, or an intervention that adds to or sets one, by the headcount of its entry
-    /// cells; a cap by the headcount of the cells it hires into; a demand change by the
+    /// (an intake, an intervention that adds to or sets one, and the trainees `in_training`, by
+    /// the headcount of its entry cells; a cap by the headcount of the cells it hires into; a demand change by the
     /// baseline demand of its cells); a rule, route or change that names a role or region
     /// `here` lacks but `own` has applies to nothing and is listed in the warnings. A name that
     /// neither baseline knows stays an error, with its suggestion. [`Model::scaling`] records
@@ -65,7 +66,7 @@ impl Model {
         let own_model = Model::compile(&for_own, own, pay)?;
         let (for_here, dropped, here_changes) = adapt(scenario, &known_here, &known_own, &here_name);
         let mut model = Model::compile(&for_here, here, pay)?;
-        let amounts = scale(&mut model, &own_model, &here_changes, &own_changes, &scenario.spec);
+        let amounts = scale(&mut model, &own_model, &here_changes, &own_changes, &scenario.spec, scenario.report_month);
         model.warnings.extend(dropped.iter().cloned());
         model.scaling =
             Some(Scaling { own_baseline: own.path.display().to_string(), own_area: own_model.area, amounts, dropped });
@@ -249,6 +250,7 @@ fn scale(
     here_changes: &[usize],
     own_changes: &[usize],
     spec: &ScenarioFile,
+    report_month: u32,
 ) -> Vec<ScaledAmount> {
     let total = |m: &Model| m.h0.iter().sum::<f64>();
     let (all_here, all_own) = (total(model), total(own));
@@ -285,7 +287,22 @@ fn scale(
         let Some(o) = own.routes.iter().find(|o| o.name == route.name) else { continue };
         let basis = ratio("headcount of its entry cells", sum(model, &route.entry_cells), sum(own, &o.entry_cells));
         *factor = basis.factor;
-        let (item, param) = (format!("supply `{}`: intake", route.name), route.intake);
+        if let Some(n) = route.in_training {
+            // Trainees on the baseline date are a count of people too.
+            let (item, f) = (format!("supply `{}`: in_training", route.name), basis.factor);
+            let (own, here) = (basis.own, basis.here);
+            amounts.push(ScaledAmount {
+                item,
+                basis: basis.text.clone(),
+                own,
+                here,
+                factor: f,
+                written: n,
+                scaled: n * f,
+            });
+            model.routes[r].in_training = Some(n * f);
+        }
+        let (item, param) = (format!("supply `{}`: intake", model.routes[r].name), model.routes[r].intake);
         amounts.push(record(model, item, basis, param));
     }
     for iv in 0..model.interventions.len() {
@@ -310,7 +327,9 @@ fn scale(
         let Basis { text: basis, here, own: there, factor } =
             ratio("headcount of the cells it hires into", sum(model, &model.fills[f].cells), sum(own, &o.cells));
         let per_year = 12.0 / model.step_months as f64;
-        model.fills[f].cap_per_step = Some(cap * factor);
+        let steps = Steps { start: model.start, step_months: model.step_months, n_steps: model.n_steps };
+        let (per_step, budgets) = steps.cap(report_month, cap * per_year * factor);
+        (model.fills[f].cap_per_step, model.fills[f].cap_budget) = (Some(per_step), budgets);
         amounts.push(ScaledAmount {
             item: format!("supply `{}`: max_per_year", model.fills[f].name),
             basis,

@@ -181,6 +181,15 @@ pub struct Supply {
     /// Pipeline: probability that a trainee completes and enters post (default 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion: Option<ParamSpec>,
+    /// Pipeline: trainees in training on the baseline date (`start`), a number 0 or more,
+    /// spread over the cohorts still in training in the same proportions as the steady state
+    /// (in stochastic runs one Multinomial draw of the number, rounded to a whole one).
+    /// `in_training = 0` starts the route empty (a new scheme). Left out, the route starts in
+    /// steady state: the cohorts of the intake months of the `duration_months` before `start`,
+    /// each the intake for those months at the rates in force at `start`. Only for a route
+    /// with `duration_months` above 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_training: Option<f64>,
     /// Pipeline: the cells entrants join, with their shares.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entry: Vec<Entry>,
@@ -670,6 +679,7 @@ impl Scenario {
         if !(1..=12).contains(&report_month) {
             return Err(bad("report_month", format!("{report_month}: expected a calendar month 1 to 12")));
         }
+        report_dates::check(path, start, end, step, report_month)?;
         let families = load_families(path, spec.families.as_ref(), &mut files)?;
         Ok(Scenario {
             path: path.to_path_buf(),
@@ -902,5 +912,6 @@ pub fn merge(parent: ScenarioFile, child: ScenarioFile) -> ScenarioFile {
     }
 }
 
+mod report_dates;
 #[cfg(test)]
 mod tests;
