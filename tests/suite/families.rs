@@ -135,6 +135,8 @@ fn a_parent_mapping_file_is_inherited_and_a_child_table_replaces_it() {
     fs::create_dir_all(d.join("a")).unwrap();
     fs::create_dir_all(d.join("b")).unwrap();
     write(&d.join("a"), "m.csv", "role,family\nAnalyst,Data\n");
+    // The parent's baseline must exist: a scenario naming a file that does not is refused.
+    write(&d.join("a"), "staff.csv", SMALL_BASELINE);
     write(&d.join("a"), "parent.toml", scenario_with("parent", "families = \"m.csv\""));
     let child = write(&d.join("b"), "child.toml", "extends = \"../a/parent.toml\"\nname = \"child\"\n");
     let s = Scenario::load(&child).unwrap();
