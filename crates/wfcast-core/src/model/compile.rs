@@ -497,6 +497,7 @@ impl Compiler<'_> {
             let key = format!("demand.change|{}|{from}|{to}", selector_key(&ch.selector()));
             let amount = match ch.add_fte {
                 ParamSpec::Fixed(x) if x.is_finite() => {
+                    let key = self.own_key(key);
                     self.params.push(Param { key, dist: Dist::Fixed(x) });
                     self.params.len() - 1
                 }

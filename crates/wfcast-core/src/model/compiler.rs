@@ -22,6 +22,11 @@ pub(super) struct Compiler<'a> {
     pub(super) warnings: Vec<String>,
 }
 
+/// The sections (a parameter key's part before the first `|`) whose later rule with the
+/// same selector replaces an earlier one for every cell it had: rate rules, transfers
+/// (the same from, to and selector) and demand rules (each field apart).
+const LATER_WINS: [&str; 5] = ["attrition", "progression", "transfer", "demand.growth", "demand.vacancy_rate"];
+
 /// Names as a key: joined by commas.
 fn names_text(n: &Option<Names>) -> String {
     n.as_ref().map(|n| n.0.join(",")).unwrap_or_default()
@@ -50,8 +55,27 @@ impl Compiler<'_> {
         at: &str,
     ) -> Result<usize> {
         let dist = Dist::resolve(spec, family).map_err(|m| self.err(origin, at, m))?;
+        let key = self.own_key(key);
         self.params.push(Param { key, dist });
         Ok(self.params.len() - 1)
+    }
+
+    /// The stream key of a new parameter (MODEL.md, 'One written parameter, one draw'):
+    /// `key` itself, or, when an earlier parameter holds it, `key#2`, `key#3`, ... in
+    /// scenario order. A parent's list items come before its child's in a merged scenario,
+    /// so they keep their keys in the child, and the child's like-written items draw anew.
+    ///
+    /// The exception is a rule of a section where a later rule wins ([`LATER_WINS`]): a
+    /// rule with the same key (the same section and selector) replaces the earlier one for
+    /// every cell it had, so the two are one parameter and keep one key: a child that
+    /// overrides a parent's rule draws it at the parent's quantile.
+    pub(super) fn own_key(&self, key: String) -> String {
+        let taken = |k: &str| self.params.iter().any(|p| p.key == k);
+        let section = key.split('|').next().unwrap_or_default();
+        if !taken(&key) || LATER_WINS.contains(&section) {
+            return key;
+        }
+        (2..).map(|i| format!("{key}#{i}")).find(|k| !taken(k)).expect("a free key")
     }
 
     /// A demand growth rate: as [`Compiler::param`], refusing a rate of 1 (100% a year) or
