@@ -278,3 +278,34 @@ fn zero_threads_is_refused() {
 fn a_non_numeric_run_count_is_refused() {
     refuse_args(&["--runs", "many"], &[&["--runs", "runs"], &["many"]]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Amounts against the cells they feed (issue 9)
+
+/// Validates `text` as `ok.toml` on the small baseline, expecting success; returns stderr.
+fn validates(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "staff.csv", SMALL_BASELINE);
+    let ok = write(dir.path(), "ok.toml", text.replace("\"bad\"", "\"ok\""));
+    let assert = wfcast().arg("validate").arg(&ok).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.success();
+    stderr
+}
+
+#[test]
+fn entry_shares_that_are_neither_fractions_nor_weights_are_refused() {
+    let route = |shares: [&str; 2]| {
+        format!(
+            "{HEAD}\n[[supply]]\nname = \"grads\"\nintake = 10\nentry = [ {{ role = \"Analyst\", band = \"5\", share = {} }}, {{ role = \"Analyst\", band = \"6\", share = {} }} ]\n",
+            shares[0], shares[1]
+        )
+    };
+    refuse_scenario(&route(["0.5", "0.3"]), &[&["supply[0].entry"], &["grads"], &["0.8"], &["sum to 1"]]);
+    refuse_scenario(&route(["0.6", "0.6"]), &[&["supply[0].entry"], &["grads"], &["1.2"], &["whole-number"]]);
+    refuse_scenario(&route(["2.5", "1"]), &[&["supply[0].entry"], &["3.5"]]);
+    // Fractions that sum to 1, and whole-number weights, run.
+    for shares in [["0.25", "0.75"], ["3", "1"], ["60", "40"], ["1", "1"]] {
+        validates(&route(shares));
+    }
+}

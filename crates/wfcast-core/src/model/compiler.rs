@@ -27,6 +27,11 @@ pub(super) struct Compiler<'a> {
 /// (the same from, to and selector) and demand rules (each field apart).
 const LATER_WINS: [&str; 5] = ["attrition", "progression", "transfer", "demand.growth", "demand.vacancy_rate"];
 
+/// Whole-number entry weights are at least 1 each; fractions must sum to 1 within this.
+/// Fractions rounded to four significant figures (as `wfcast calibrate` writes them) sum to
+/// within 5e-4 of 1, so they pass; a slip such as 0.5 and 0.3 does not.
+const SHARE_TOLERANCE: f64 = 1e-3;
+
 /// Names as a key: joined by commas.
 fn names_text(n: &Option<Names>) -> String {
     n.as_ref().map(|n| n.0.join(",")).unwrap_or_default()
@@ -234,8 +239,31 @@ impl Compiler<'_> {
                 }
             }
         }
+        self.check_shares(s)?;
         let total: f64 = weights.values().sum();
         Ok((weights.keys().copied().collect(), weights.values().map(|w| w / total).collect()))
+    }
+
+    /// Entry shares are fractions that sum to 1 (within [`SHARE_TOLERANCE`]) or whole-number
+    /// weights (3 and 1, 60 and 40); either way entrants are shared in their proportions.
+    /// Anything else (0.5 and 0.3, 0.6 and 0.6) is a slip, refused rather than normalised.
+    fn check_shares(&self, s: &crate::scenario::Supply) -> Result<()> {
+        let sum: f64 = s.entry.iter().map(|e| e.share).sum();
+        if s.entry.iter().all(|e| e.share.fract() == 0.0) || (sum - 1.0).abs() <= SHARE_TOLERANCE {
+            return Ok(());
+        }
+        let shares: Vec<String> = s.entry.iter().map(|e| e.share.to_string()).collect();
+        let shares = if shares.len() <= 8 { shares.join(", ") } else { format!("{} entries", shares.len()) };
+        Err(self.err(
+            Some(&s.origin),
+            "entry",
+            format!(
+                "the entry shares of route `{}` ({}) sum to {}: expected fractions that sum to 1, or whole-number weights such as 3 and 1",
+                s.name,
+                shares,
+                (sum * 1e9).round() / 1e9
+            ),
+        ))
     }
 }
 
