@@ -151,3 +151,17 @@ fn keys_that_do_not_collide_are_as_before() {
         ]
     );
 }
+
+#[test]
+fn the_shipped_scenarios_keep_their_keys() {
+    // No parameter of theirs is written twice alike, so none takes an occurrence suffix and
+    // their outputs are as before. accelerated-digital's growth rules override
+    // steady-state's with the same selectors: one key each, drawn at the parent's quantile.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for name in ["steady-state", "accelerated-digital", "grow-our-own"] {
+        let model = wfcast_io::scenario::prepare(&dir.join(format!("{name}.toml"))).unwrap().model;
+        let suffixed: Vec<&str> = model.params.iter().map(|p| p.key.as_str()).filter(|k| k.contains('#')).collect();
+        assert!(suffixed.is_empty(), "{name}: {suffixed:?}");
+        assert!(model.warnings.is_empty(), "{name}: {:?}", model.warnings);
+    }
+}

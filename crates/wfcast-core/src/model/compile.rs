@@ -101,7 +101,7 @@ impl Model {
 
         let grid = c.grid;
         let families = scenario.families.assign(&grid.roles);
-        Ok(Model {
+        let model = Model {
             cost_per_fte: pay.map(|p| cost_per_fte(p, spec)),
             cell_keys: cell_keys(&grid),
             grid,
@@ -128,7 +128,8 @@ impl Model {
             families: families.names,
             family_of_role: families.of_role,
             warnings: c.warnings,
-        })
+        };
+        super::plausible::checked(scenario, model)
     }
 }
 

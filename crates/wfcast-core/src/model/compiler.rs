@@ -42,13 +42,19 @@ pub(super) fn selector_key(s: &Selector) -> String {
     format!("role={};band={};region={}", names_text(&s.role), names_text(&s.band), names_text(&s.region))
 }
 
+/// An input error at `key` of the item written at `origin` (of the scenario file `path`
+/// when there is no origin): `key supply[0].intake`.
+pub(super) fn error_at(path: &std::path::Path, origin: Option<&Origin>, key: &str, msg: impl Into<String>) -> Error {
+    match origin {
+        Some(o) if !o.key.is_empty() => Error::input(&o.file, format!("key {}.{key}", o.key), msg),
+        Some(o) => Error::input(&o.file, format!("key {key}"), msg),
+        None => Error::input(path, format!("key {key}"), msg),
+    }
+}
+
 impl Compiler<'_> {
     pub(super) fn err(&self, origin: Option<&Origin>, key: &str, msg: impl Into<String>) -> Error {
-        match origin {
-            Some(o) if !o.key.is_empty() => Error::input(&o.file, format!("key {}.{key}", o.key), msg),
-            Some(o) => Error::input(&o.file, format!("key {key}"), msg),
-            None => Error::input(&self.scenario.path, format!("key {key}"), msg),
-        }
+        error_at(&self.scenario.path, origin, key, msg)
     }
 
     pub(super) fn param(

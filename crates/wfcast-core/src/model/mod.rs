@@ -15,6 +15,7 @@ use crate::scenario::Month;
 
 mod compile;
 mod compiler;
+mod plausible;
 
 /// One parameter of the scenario: drawn once per run and shared by every cell it covers.
 #[derive(Clone, Debug, PartialEq)]
