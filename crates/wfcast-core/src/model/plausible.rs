@@ -60,7 +60,8 @@ fn item_name(origin: Option<&Origin>, what: &str) -> String {
 /// Refuses the first demand change (in scenario order) after which the demand of one of its
 /// cells falls below zero at some step end, counting the earlier changes on that cell.
 fn refuse_negative_demand(scenario: &Scenario, m: &Model, d0: &[f64]) -> Result<()> {
-    // Per touched cell, what the changes so far add by the end of each step.
+    // Per touched cell, what the changes so far add by the end of each step. Demand within a
+    // millionth of an FTE of zero is zero (amounts are often written rounded).
     let mut added: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     for (i, ch) in m.changes.iter().enumerate() {
         let amount = m.params[ch.amount].dist.mean();
@@ -74,7 +75,7 @@ fn refuse_negative_demand(scenario: &Scenario, m: &Model, d0: &[f64]) -> Result<
             let row = added.entry(c).or_insert_with(|| vec![0.0; ch.share.len()]);
             for (k, a) in row.iter_mut().enumerate() {
                 *a += amount * w * ch.share[k];
-                if d0[c] + *a < -1e-9 * d0[c].max(1.0) && worst.is_none_or(|j| k < j) {
+                if d0[c] + *a < -1e-6 * d0[c].max(1.0) && worst.is_none_or(|j| k < j) {
                     worst = Some(k);
                 }
             }
