@@ -278,3 +278,104 @@ fn zero_threads_is_refused() {
 fn a_non_numeric_run_count_is_refused() {
     refuse_args(&["--runs", "many"], &[&["--runs", "runs"], &["many"]]);
 }
+
+// ---------------------------------------------------------------------------------------
+// Amounts against the cells they feed (issue 9)
+
+/// `[demand]` with a vacancy rate of 8%: the analysts' baseline demand is their 289 FTE / 0.92
+/// = 314.1 FTE, band 5's 196 / 0.92 = 213.0.
+const DEMAND: &str = "\n[demand]\nvacancy_rate = 0.08\n";
+
+/// A demand change of `add_fte` for `selector` (TOML lines) in April 2025.
+fn change(selector: &str, add_fte: &str) -> String {
+    format!("\n[[demand.change]]\n{selector}\nfrom = \"2025-04\"\nadd_fte = {add_fte}\n")
+}
+
+/// Validates `text` as `ok.toml` on the small baseline, expecting success; returns stderr.
+fn validates(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "staff.csv", SMALL_BASELINE);
+    let ok = write(dir.path(), "ok.toml", text.replace("\"bad\"", "\"ok\""));
+    let assert = wfcast().arg("validate").arg(&ok).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.success();
+    stderr
+}
+
+#[test]
+fn a_demand_change_that_takes_demand_below_zero_is_refused() {
+    let text = format!("{HEAD}{DEMAND}{}", change("role = \"Analyst\"", "-5000"));
+    refuse_scenario(&text, &[&["demand.change[0].add_fte"], &["-5,000", "-5000"], &["314.1"]]);
+    // Two changes that together go below zero are refused at the one that does: 314.1 less
+    // band 5's part of the first (135.6) leaves 77.4 FTE for the second.
+    let text = format!(
+        "{HEAD}{DEMAND}{}{}",
+        change("role = \"Analyst\"", "-200"),
+        change("role = \"Analyst\"\nband = \"5\"", "-200")
+    );
+    refuse_scenario(&text, &[&["demand.change[1].add_fte"], &["-200"], &["213.0", "213"], &["77.4"]]);
+    // Negative changes that leave demand at zero or more still run.
+    let text =
+        format!("{HEAD}{DEMAND}{}{}", change("role = \"Analyst\"", "-200"), change("role = \"Analyst\"", "-114"));
+    validates(&text);
+}
+
+#[test]
+fn entry_shares_that_are_neither_fractions_nor_weights_are_refused() {
+    let route = |shares: [&str; 2]| {
+        format!(
+            "{HEAD}\n[[supply]]\nname = \"grads\"\nintake = 10\nentry = [ {{ role = \"Analyst\", band = \"5\", share = {} }}, {{ role = \"Analyst\", band = \"6\", share = {} }} ]\n",
+            shares[0], shares[1]
+        )
+    };
+    refuse_scenario(&route(["0.5", "0.3"]), &[&["supply[0].entry"], &["grads"], &["0.8"], &["sum to 1"]]);
+    refuse_scenario(&route(["0.6", "0.6"]), &[&["supply[0].entry"], &["grads"], &["1.2"], &["whole-number"]]);
+    refuse_scenario(&route(["2.5", "1"]), &[&["supply[0].entry"], &["3.5"]]);
+    // Fractions that sum to 1, and whole-number weights, run.
+    for shares in [["0.25", "0.75"], ["3", "1"], ["60", "40"], ["1", "1"]] {
+        validates(&route(shares));
+    }
+}
+
+#[test]
+fn implausible_amounts_are_warned_about_and_run() {
+    // 124 graduates a year into the 12 leads, and 40 FTE of new demand for them (13.0 FTE).
+    let text = format!(
+        "{HEAD}{DEMAND}{}\n[[supply]]\nname = \"graduates\"\nintake = 124\nentry = [ {{ role = \"Lead\", band = \"8a\" }} ]\n",
+        change("role = \"Lead\"", "40")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "staff.csv", SMALL_BASELINE);
+    let scenario = write(dir.path(), "odd.toml", text.replace("\"bad\"", "\"odd\""));
+    let out = dir.path().join("out");
+    let assert = wfcast().arg("run").arg(&scenario).args(["--runs", "5", "--quiet", "--out"]).arg(&out).assert();
+    let (_, stderr) = outputs(&assert);
+    assert.success();
+    let intake =
+        stderr.lines().find(|l| l.contains("supply[0]")).unwrap_or_else(|| panic!("no intake warning: {stderr}"));
+    assert_message(
+        "intake",
+        intake,
+        "odd.toml",
+        &[&["warning:"], &["graduates"], &["124"], &["12 staff"], &["Lead band 8a"]],
+    );
+    let demand = stderr
+        .lines()
+        .find(|l| l.contains("demand.change[0]"))
+        .unwrap_or_else(|| panic!("no change warning: {stderr}"));
+    assert_message("change", demand, "odd.toml", &[&["warning:"], &["40 FTE"], &["13.0", "13"], &["Lead"]]);
+    let meta = crate::common::read_json(&out.join("odd").join("meta.json"));
+    let warnings = meta["warnings"].as_array().expect("meta.json warnings");
+    assert!(warnings.iter().any(|w| w.as_str().is_some_and(|w| w.contains("graduates"))), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.as_str().is_some_and(|w| w.contains("demand.change[0]"))), "{warnings:?}");
+
+    // Plausible amounts, and a new role filling from nothing, give no warning.
+    let quiet = format!(
+        "{HEAD}new_roles = [\"Data Scientist\"]\n{DEMAND}{}{}\n[[supply]]\nname = \"graduates\"\nintake = 50\nentry = [ {{ role = \"Analyst\", band = \"5\" }} ]\n\
+         \n[[supply]]\nname = \"new scheme\"\nintake = 500\nentry = [ {{ role = \"Data Scientist\", band = \"6\" }} ]\n",
+        change("role = \"Lead\"", "10"),
+        change("role = \"Data Scientist\"", "300")
+    );
+    let stderr = validates(&quiet);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}

@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod compare;
+mod draws;
 mod families;
 mod files;
 mod history;

@@ -131,8 +131,9 @@ pub(crate) fn national_supply(
     w.comment(
         "---- Supply: the organisations' routes, summed. Pipelines: intake = starters summed, completion =\n  \
          starters-weighted mean, entry shares = starters x completion of each organisation's cell (its\n  \
-         region), intake spread evenly over the year. Vacancy-fill: one route per name, into the roles,\n  \
-         bands and regions its organisations named, fill rate weighted by their establishment there.",
+         region) as a fraction of the route's, intake spread evenly over the year. Vacancy-fill: one\n  \
+         route per name, into the roles, bands and regions its organisations named, fill rate\n  \
+         weighted by their establishment there.",
     );
     let mut durations: BTreeMap<String, usize> = BTreeMap::new();
     for (lower, _) in pipes.keys() {
@@ -167,8 +168,12 @@ fn pipeline(w: &mut TomlWriter, name: &str, duration: u32, p: &Pipe) {
         w.key("duration_months", i64::from(duration));
         w.key("completion", float(round_to(p.completers / p.starters, 9)));
     }
-    let entry = p.entry.iter().filter_map(|((role, band, region), (completers, starters))| {
-        let share = if use_completers { *completers } else { *starters };
+    let weight = |(completers, starters): &(f64, f64)| if use_completers { *completers } else { *starters };
+    let total: f64 = p.entry.values().map(weight).filter(|w| *w > 0.0).sum();
+    // Shares as fractions of the route's entrants: a scenario's shares are fractions that
+    // sum to 1 or whole-number weights.
+    let entry = p.entry.iter().filter_map(|((role, band, region), cell)| {
+        let share = weight(cell) / total;
         (share > 0.0).then(|| {
             inline([
                 ("role", role.as_str().into()),

@@ -36,8 +36,15 @@ type Routes = (Vec<Route>, Vec<FillRoute>, Vec<String>);
 type Demand = (Vec<usize>, Vec<usize>, Vec<Change>);
 
 impl Model {
-    /// Compiles `scenario` against `baseline` (and the pay table, when the scenario has one).
+    /// Compiles `scenario` against `baseline` (and the pay table, when the scenario has one),
+    /// its amounts checked for plausibility (`plausible`).
     pub fn compile(scenario: &Scenario, baseline: &Baseline, pay: Option<&PayTable>) -> Result<Model> {
+        super::plausible::checked(scenario, Model::compile_unchecked(scenario, baseline, pay)?)
+    }
+
+    /// [`Model::compile`] without the plausibility checks of its amounts, for a caller that
+    /// changes them first (`rebase`).
+    pub(super) fn compile_unchecked(scenario: &Scenario, baseline: &Baseline, pay: Option<&PayTable>) -> Result<Model> {
         let spec = &scenario.spec;
         let by_org = spec.by_organisation.unwrap_or(false);
         let (grid, org_rows) = grid(scenario, baseline)?;
@@ -562,6 +569,7 @@ impl Compiler<'_> {
             let key = format!("demand.change|{}|{from}|{to}", selector_key(&ch.selector()));
             let amount = match ch.add_fte {
                 ParamSpec::Fixed(x) if x.is_finite() => {
+                    let key = self.own_key(key);
                     self.params.push(Param { key, dist: Dist::Fixed(x) });
                     self.params.len() - 1
                 }

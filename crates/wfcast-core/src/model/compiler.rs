@@ -22,6 +22,16 @@ pub(super) struct Compiler<'a> {
     pub(super) warnings: Vec<String>,
 }
 
+/// The sections (a parameter key's part before the first `|`) whose later rule with the
+/// same selector replaces an earlier one for every cell it had: rate rules, transfers
+/// (the same from, to and selector) and demand rules (each field apart).
+const LATER_WINS: [&str; 5] = ["attrition", "progression", "transfer", "demand.growth", "demand.vacancy_rate"];
+
+/// Whole-number entry weights are at least 1 each; fractions must sum to 1 within this.
+/// Fractions rounded to four significant figures (as `wfcast calibrate` writes them) sum to
+/// within 5e-4 of 1, so they pass; a slip such as 0.5 and 0.3 does not.
+const SHARE_TOLERANCE: f64 = 1e-3;
+
 /// Names as a key: joined by commas.
 fn names_text(n: &Option<Names>) -> String {
     n.as_ref().map(|n| n.0.join(",")).unwrap_or_default()
@@ -32,13 +42,19 @@ pub(super) fn selector_key(s: &Selector) -> String {
     format!("role={};band={};region={}", names_text(&s.role), names_text(&s.band), names_text(&s.region))
 }
 
+/// An input error at `key` of the item written at `origin` (of the scenario file `path`
+/// when there is no origin): `key supply[0].intake`.
+pub(super) fn error_at(path: &std::path::Path, origin: Option<&Origin>, key: &str, msg: impl Into<String>) -> Error {
+    match origin {
+        Some(o) if !o.key.is_empty() => Error::input(&o.file, format!("key {}.{key}", o.key), msg),
+        Some(o) => Error::input(&o.file, format!("key {key}"), msg),
+        None => Error::input(path, format!("key {key}"), msg),
+    }
+}
+
 impl Compiler<'_> {
     pub(super) fn err(&self, origin: Option<&Origin>, key: &str, msg: impl Into<String>) -> Error {
-        match origin {
-            Some(o) if !o.key.is_empty() => Error::input(&o.file, format!("key {}.{key}", o.key), msg),
-            Some(o) => Error::input(&o.file, format!("key {key}"), msg),
-            None => Error::input(&self.scenario.path, format!("key {key}"), msg),
-        }
+        error_at(&self.scenario.path, origin, key, msg)
     }
 
     pub(super) fn param(
@@ -50,8 +66,27 @@ impl Compiler<'_> {
         at: &str,
     ) -> Result<usize> {
         let dist = Dist::resolve(spec, family).map_err(|m| self.err(origin, at, m))?;
+        let key = self.own_key(key);
         self.params.push(Param { key, dist });
         Ok(self.params.len() - 1)
+    }
+
+    /// The stream key of a new parameter (MODEL.md, 'One written parameter, one draw'):
+    /// `key` itself, or, when an earlier parameter holds it, `key#2`, `key#3`, ... in
+    /// scenario order. A parent's list items come before its child's in a merged scenario,
+    /// so they keep their keys in the child, and the child's like-written items draw anew.
+    ///
+    /// The exception is a rule of a section where a later rule wins ([`LATER_WINS`]): a
+    /// rule with the same key (the same section and selector) replaces the earlier one for
+    /// every cell it had, so the two are one parameter and keep one key: a child that
+    /// overrides a parent's rule draws it at the parent's quantile.
+    pub(super) fn own_key(&self, key: String) -> String {
+        let taken = |k: &str| self.params.iter().any(|p| p.key == k);
+        let section = key.split('|').next().unwrap_or_default();
+        if !taken(&key) || LATER_WINS.contains(&section) {
+            return key;
+        }
+        (2..).map(|i| format!("{key}#{i}")).find(|k| !taken(k)).expect("a free key")
     }
 
     /// A demand growth rate: as [`Compiler::param`], refusing a rate of 1 (100% a year) or
@@ -210,8 +245,31 @@ impl Compiler<'_> {
                 }
             }
         }
+        self.check_shares(s)?;
         let total: f64 = weights.values().sum();
         Ok((weights.keys().copied().collect(), weights.values().map(|w| w / total).collect()))
+    }
+
+    /// Entry shares are fractions that sum to 1 (within [`SHARE_TOLERANCE`]) or whole-number
+    /// weights (3 and 1, 60 and 40); either way entrants are shared in their proportions.
+    /// Anything else (0.5 and 0.3, 0.6 and 0.6) is a slip, refused rather than normalised.
+    fn check_shares(&self, s: &crate::scenario::Supply) -> Result<()> {
+        let sum: f64 = s.entry.iter().map(|e| e.share).sum();
+        if s.entry.iter().all(|e| e.share.fract() == 0.0) || (sum - 1.0).abs() <= SHARE_TOLERANCE {
+            return Ok(());
+        }
+        let shares: Vec<String> = s.entry.iter().map(|e| e.share.to_string()).collect();
+        let shares = if shares.len() <= 8 { shares.join(", ") } else { format!("{} entries", shares.len()) };
+        Err(self.err(
+            Some(&s.origin),
+            "entry",
+            format!(
+                "the entry shares of route `{}` ({}) sum to {}: expected fractions that sum to 1, or whole-number weights such as 3 and 1",
+                s.name,
+                shares,
+                (sum * 1e9).round() / 1e9
+            ),
+        ))
     }
 }
 

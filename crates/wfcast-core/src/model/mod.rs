@@ -7,7 +7,7 @@
 //! [`Model::compile`] (in `compile`) runs the steps in order, each a function of `compile`:
 //! the grid, the stocks, the step dates, the rates, the transfers, the supply routes, the
 //! demand and the interventions; `compiler` holds the checks of names and parameters they
-//! share.
+//! share, and `plausible` then checks the compiled amounts against the cells they feed.
 use crate::band::Band;
 use crate::grid::Grid;
 use crate::sampling::Dist;
@@ -15,13 +15,15 @@ use crate::scenario::Month;
 
 mod compile;
 mod compiler;
+mod plausible;
 pub mod rebase;
 mod steps;
 
 /// One parameter of the scenario: drawn once per run and shared by every cell it covers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
-    /// Stable key: the stream its draw comes from, shared by scenarios that share it.
+    /// Stable key: the stream its draw comes from, shared by scenarios that share it (a
+    /// like-written parameter after the first has `#2`, `#3`, ... appended).
     pub key: String,
     /// Its distribution.
     pub dist: Dist,

@@ -63,14 +63,15 @@ impl Model {
         // Against its own baseline first, so that a name neither knows is refused with the
         // suggestion of the baseline it was written for.
         let (for_own, _, own_changes) = adapt(scenario, &known_own, &known_here, "");
-        let own_model = Model::compile(&for_own, own, pay)?;
+        let own_model = Model::compile_unchecked(&for_own, own, pay)?;
         let (for_here, dropped, here_changes) = adapt(scenario, &known_here, &known_own, &here_name);
-        let mut model = Model::compile(&for_here, here, pay)?;
+        let mut model = Model::compile_unchecked(&for_here, here, pay)?;
         let amounts = scale(&mut model, &own_model, &here_changes, &own_changes, &scenario.spec, scenario.report_month);
         model.warnings.extend(dropped.iter().cloned());
         model.scaling =
             Some(Scaling { own_baseline: own.path.display().to_string(), own_area: own_model.area, amounts, dropped });
-        Ok(model)
+        // The amounts as they will run are the ones to check.
+        super::plausible::checked(&for_here, model)
     }
 }
 
@@ -183,6 +184,7 @@ fn adapt(scenario: &Scenario, here: &Known, other: &Known, here_name: &str) -> (
     let mut routes_gone = Vec::new();
     spec.supply.retain_mut(|s| {
         let mut gone = Vec::new();
+        let written: f64 = s.entry.iter().map(|e| e.share).sum();
         s.entry.retain(|e| {
             let lacks = n.lacks(Kind::Role, &e.role) || e.region.as_ref().is_some_and(|r| n.lacks(Kind::Region, r));
             if lacks {
@@ -190,6 +192,11 @@ fn adapt(scenario: &Scenario, here: &Known, other: &Known, here_name: &str) -> (
             }
             !lacks
         });
+        let left: f64 = s.entry.iter().map(|e| e.share).sum();
+        if !gone.is_empty() && left > 0.0 && s.entry.iter().any(|e| e.share.fract() != 0.0) {
+            // Fractions that summed to 1 share the entrants of the entries left.
+            s.entry.iter_mut().for_each(|e| e.share *= written / left);
+        }
         let kept = if !gone.is_empty() && s.entry.is_empty() {
             Err(format!("entry cells: its entries name only roles or regions it lacks ({})", gone.join(", ")))
         } else {
@@ -231,14 +238,6 @@ struct Basis {
     here: f64,
     own: f64,
     factor: f64,
-}
-
-/// Baseline demand of a cell: its establishment, else its FTE over one minus its mean vacancy rate.
-fn demand0(m: &Model, cell: usize) -> f64 {
-    match &m.establishment {
-        Some(e) => e[cell],
-        None => m.h0[cell] * m.phi[cell] / (1.0 - m.params[m.vacancy[cell]].dist.mean().min(1.0 - 1e-9)),
-    }
 }
 
 /// Scales `model`'s amounts by the ratio of its baseline to `own`'s over the cells each
@@ -340,13 +339,14 @@ fn scale(
             scaled: cap * factor * per_year,
         });
     }
-    let demand = |m: &Model, cells: &[usize]| cells.iter().map(|&c| demand0(m, c)).sum::<f64>();
+    let (d_here, d_own) = (super::plausible::baseline_demand(model), super::plausible::baseline_demand(own));
+    let demand = |d: &[f64], cells: &[usize]| cells.iter().map(|&c| d[c]).sum::<f64>();
     for (i, &index) in here_changes.iter().enumerate() {
         let Some(j) = own_changes.iter().position(|&k| k == index) else { continue };
         let basis = ratio(
             "baseline demand (FTE) of its cells",
-            demand(model, &model.changes[i].cells),
-            demand(own, &own.changes[j].cells),
+            demand(&d_here, &model.changes[i].cells),
+            demand(&d_own, &own.changes[j].cells),
         );
         let key = spec.demand.as_ref().map(|d| d.change[index].origin.key.clone()).unwrap_or_default();
         let done = record(model, format!("{key}: add_fte"), basis, model.changes[i].amount);
@@ -507,5 +507,18 @@ add_fte = 50
         let dropped = &m.scaling.as_ref().unwrap().dropped;
         assert_eq!(dropped.len(), 3, "{dropped:?}");
         assert!(dropped[1].starts_with("supply[0]") && dropped[2].starts_with("intervention[0]"), "{dropped:?}");
+    }
+
+    #[test]
+    fn entries_left_share_the_entrants_when_others_apply_to_nothing() {
+        let body = BODY.replace(
+            "entry = [{ role = \"Analyst\", band = \"5\", share = 1 }]",
+            "entry = [{ role = \"Analyst\", band = \"5\", region = \"London\", share = 0.6 }, \
+             { role = \"Analyst\", band = \"5\", region = \"North\", share = 0.4 }]",
+        );
+        let m = Model::compile_on(&scenario(&body), &trust(), &own(), None).unwrap();
+        assert_eq!(m.routes[0].entry_probs, [1.0]);
+        // Its entry cells: London and North band 5 nationally (200), North here (40).
+        assert!((m.params[m.routes[0].intake].dist.mean() - 60.0 * 0.2).abs() < 1e-9);
     }
 }

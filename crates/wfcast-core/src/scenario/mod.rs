@@ -150,7 +150,11 @@ pub struct Entry {
     /// The region entrants join; without it, the baseline's regional mix of that role and band.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// Relative share of entrants (shares are normalised to sum to 1).
+    /// Share of the route's entrants (default 1). The shares of a route's entries are either
+    /// fractions that sum to 1 (to within 0.001, so that fractions rounded to four figures
+    /// pass) or whole-number weights (`3` and `1`, `60` and `40`); entrants are shared in
+    /// those proportions. Anything else (`0.5` and `0.3`, `0.6` and `0.6`) is an input error
+    /// naming the route and the sum, not silently normalised.
     #[serde(default = "one")]
     pub share: f64,
 }

@@ -52,7 +52,14 @@ fn aggregate_sums_supply_and_keeps_known_rates() {
         &common,
         &["name = \"Grads (24 months)\"", "intake = 3.0", "completion = 0.6666666", "name = \"Grads (12 months)\""],
     );
-    assert_has(&common, &["{ role = \"Data Science\", band = \"6\", region = \"London\", share = 1.0 }"]);
+    // Entry shares are fractions of the route's completers: 2 x 0.5 here and 1 x 1 in B1.
+    assert_has(
+        &common,
+        &[
+            "{ role = \"Data Science\", band = \"6\", region = \"London\", share = 0.5 }",
+            "{ role = \"Cyber Security\", band = \"7\", region = \"Midlands\", share = 0.5 }",
+        ],
+    );
     // Vacancy-fill: every role (one row left it blank), weighted by establishment 5 and 3.
     assert_has(&common, &["name = \"Hire\"", "fill_rate = 0.65"]);
     assert!(!common.contains("role = [\"Cyber Security\"]"));
