@@ -14,6 +14,7 @@ pub mod error;
 pub mod grid;
 pub mod history;
 pub mod model;
+pub mod names;
 pub mod pay;
 pub mod results;
 pub mod runner;
