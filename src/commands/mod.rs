@@ -54,6 +54,14 @@ pub(crate) fn print_warnings(p: &wfcast_core::runner::Prepared) {
     }
 }
 
+/// Prints what reading a history changed (names merged) on standard error, one `warning:`
+/// line each.
+pub(crate) fn print_history_warnings(h: &wfcast_core::history::History) {
+    for w in &h.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
 /// Whether two paths name the same existing file.
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {

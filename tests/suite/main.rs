@@ -9,6 +9,7 @@ mod families;
 mod history;
 mod layers;
 mod model_semantics;
+mod names;
 mod organisations;
 mod report;
 mod scenarios;

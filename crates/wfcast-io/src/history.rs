@@ -1,15 +1,16 @@
 //! Reading an ESR history (snapshots at dates, and optional flow counts per period) from
 //! CSV or Parquet, and writing one back as CSV.
-use crate::baseline::{self, BAND, HEADCOUNT_HELP, REGION, ROLE};
+use crate::baseline::{self, BAND, HEADCOUNT_HELP, Merged, REGION, ROLE};
 use crate::table::{Table, Wanted};
 use polars::prelude::{Column, DataFrame};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use wfcast_core::band::Band;
 use wfcast_core::baseline::{Baseline, BaselineRow};
 use wfcast_core::error::{Error, Result};
 use wfcast_core::grid::unknown_name;
 use wfcast_core::history::{FlowKind, FlowRow, History};
+use wfcast_core::names::Spellings;
 use wfcast_core::scenario::Month;
 
 /// The date column of both files.
@@ -71,6 +72,8 @@ pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
         let date = read_date(&table, row, SNAPSHOT_DATE)?;
         by_date.entry(date).or_default().push(baseline::read_row(&table, row)?);
     }
+    // One spelling per name over every date, so that a role is one series throughout.
+    let merged = baseline::merge_spellings(snapshots, by_date.values_mut().flatten());
     if let [only] = by_date.keys().collect::<Vec<_>>()[..] {
         return Err(Error::input(
             snapshots,
@@ -86,15 +89,20 @@ pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
         dates,
         snapshots: snapshots_read,
         flows: None,
+        warnings: merged.warnings.clone(),
     };
     if let Some(flows) = flows {
-        history.flows = Some(read_flows(&history, flows)?);
+        let (rows, warnings) = read_flows(&history, flows, &merged)?;
+        history.flows = Some(rows);
+        history.warnings.extend(warnings);
     }
     Ok(history)
 }
 
-/// Reads and checks a flows file against the snapshots.
-fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
+/// Reads and checks a flows file against the snapshots (whose names were `merged`), spelling
+/// each role and region as the snapshots do; returns the rows and a sentence per name the
+/// flows spell otherwise.
+fn read_flows(history: &History, path: &Path, merged: &Merged) -> Result<(Vec<FlowRow>, Vec<String>)> {
     let table = Table::read(path, &FLOW_COLUMNS, "(date, role, band[, region], flow)")?;
     let has_region = history.snapshots[0].has_region;
     if table.has(REGION) != has_region {
@@ -108,17 +116,13 @@ fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
         };
         return Err(Error::input(path, table.header(), message));
     }
-    let names = |name: fn(&BaselineRow) -> &String| -> BTreeSet<String> {
-        history.snapshots.iter().flat_map(|s| s.rows.iter().map(|r| name(r).clone())).collect()
-    };
-    let (roles, regions) = (names(|r| &r.role), names(|r| &r.region));
+    let mut roles = Spellings::known(merged.roles.names());
+    let mut regions = Spellings::known(merged.regions.names());
     let mut sums: BTreeMap<(Month, String, Band, String, FlowKind), f64> = BTreeMap::new();
     for &row in table.rows() {
         let (role, band, region) = baseline::read_cell(&table, row)?;
-        check_known(&table, row, ROLE, role, &roles)?;
-        if has_region {
-            check_known(&table, row, REGION, region, &regions)?;
-        }
+        let role = check_known(&table, row, ROLE, role, &mut roles)?;
+        let region = if has_region { check_known(&table, row, REGION, region, &mut regions)? } else { region.into() };
         let date = read_date(&table, row, FLOW_DATE)?;
         if !history.dates[1..].contains(&date) {
             let text = table.text(row, FLOW_DATE).unwrap_or_default();
@@ -132,14 +136,16 @@ fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
                 ),
             ));
         }
-        let kind = read_kind(&table, row, role, &roles)?;
+        let kind = read_kind(&table, row, &role, &mut roles)?;
         let count = table.count(row, COUNT, HEADCOUNT_HELP)?;
-        *sums.entry((date, role.to_string(), band, region.to_string(), kind)).or_default() += count;
+        *sums.entry((date, role, band, region, kind)).or_default() += count;
     }
-    Ok(sums
+    let rows = sums
         .into_iter()
         .map(|((date, role, band, region, kind), count)| FlowRow { date, role, band, region, kind, count })
-        .collect())
+        .collect();
+    let place = path.display().to_string();
+    Ok((rows, [roles.merges("role", &place), regions.merges("region", &place)].concat()))
 }
 
 /// Writes the history as CSV in the format [`load`] reads, each file whole
@@ -261,21 +267,26 @@ fn read_date(table: &Table, row: usize, k: usize) -> Result<Month> {
     parse_date(text).ok_or_else(|| table.error(row, k, format!("date `{text}` is not a date; {DATE_HELP}")))
 }
 
-/// Refuses a role or region (column `k`) that no snapshot has, suggesting the nearest.
-fn check_known(table: &Table, row: usize, k: usize, name: &str, known: &BTreeSet<String>) -> Result<()> {
-    if known.contains(name) {
-        return Ok(());
+/// The snapshots' spelling of a role or region (column `k`), counting the spelling met in
+/// `known`; refuses a name that no snapshot has (case and spacing aside), suggesting the nearest.
+fn check_known(table: &Table, row: usize, k: usize, name: &str, known: &mut Spellings) -> Result<String> {
+    if let Some(kept) = known.kept(name) {
+        let kept = kept.to_string();
+        known.add(name);
+        return Ok(kept);
     }
     let what = if k == REGION { "region" } else { "role" };
+    let mut names: Vec<String> = known.names().map(str::to_string).collect();
+    names.sort();
     Err(table.error(
         row,
         k,
-        format!("{}; a flow's {what} must be one the snapshots have", unknown_name(what, name, known)),
+        format!("{}; a flow's {what} must be one the snapshots have", unknown_name(what, name, &names)),
     ))
 }
 
 /// The flow on `row` of a flows table, counted in a cell of `role`.
-fn read_kind(table: &Table, row: usize, role: &str, roles: &BTreeSet<String>) -> Result<FlowKind> {
+fn read_kind(table: &Table, row: usize, role: &str, roles: &mut Spellings) -> Result<FlowKind> {
     let text = table.required(row, FLOW, FLOW_HELP)?;
     let to = table.text(row, TO_ROLE);
     let kind = match text.to_lowercase().as_str() {
@@ -294,7 +305,7 @@ fn read_kind(table: &Table, row: usize, role: &str, roles: &BTreeSet<String>) ->
                     ),
                 ),
             })?;
-            check_known(table, row, TO_ROLE, to, roles)?;
+            let to = check_known(table, row, TO_ROLE, to, roles)?;
             if to == role {
                 return Err(table.error(
                     row,
@@ -302,7 +313,7 @@ fn read_kind(table: &Table, row: usize, role: &str, roles: &BTreeSet<String>) ->
                     format!("transfer from `{role}` to `{to}`, the same role; expected another role"),
                 ));
             }
-            return Ok(FlowKind::Transfer { to: to.to_string() });
+            return Ok(FlowKind::Transfer { to });
         }
         _ => return Err(table.error(row, FLOW, format!("flow `{text}` is not a kind of flow; {FLOW_HELP}"))),
     };
