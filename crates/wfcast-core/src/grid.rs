@@ -388,6 +388,24 @@ mod tests {
     }
 
     #[test]
+    fn look_ups_match_names_by_case_and_spacing_aside() {
+        let g = Grid::new(vec!["Data Science".into(), "data".into()], vec!["London".into(), "North West".into()]);
+        assert_eq!(g.role_index("Data Science"), Some(0));
+        assert_eq!(g.role_index(" DATA  science "), Some(0));
+        assert_eq!(g.role_index("Data"), Some(1));
+        assert_eq!(g.role_index("DataScience"), None);
+        assert_eq!(g.region_index("north\twest"), Some(1));
+        assert_eq!(g.region_index("London "), Some(0));
+        assert_eq!(g.region_index("Leeds"), None);
+        // Should two names fold alike, each is found as written and other spellings find the first.
+        let twice = Grid::new(vec!["A b".into(), "a B".into()], vec!["X".into()]);
+        assert_eq!(
+            (twice.role_index("A b"), twice.role_index("a B"), twice.role_index("a b")),
+            (Some(0), Some(1), Some(0))
+        );
+    }
+
+    #[test]
     fn suggests_the_nearest_name() {
         let known = vec!["Data Science".to_string(), "Clinical Systems".to_string()];
         assert_eq!(nearest("Data Sciense", &known), Some("Data Science"));
@@ -433,7 +451,7 @@ mod tests {
             Path::new("f.csv"),
         )
         .unwrap();
-        let roles: Vec<String> = ["Team", "Analyst, senior", "New", " desk"].iter().map(|s| s.to_string()).collect();
+        let roles: Vec<String> = ["Team", "Analyst, senior", "New", " DESK"].iter().map(|s| s.to_string()).collect();
         let a = f.assign(&roles);
         assert_eq!(a.names, ["Data", "Z", "Ops", UNMAPPED]);
         assert_eq!(a.of_role, [1, 0, 3, 2]);

@@ -361,6 +361,40 @@ mod tests {
     }
 
     #[test]
+    fn spellings_of_one_name_are_merged_as_the_most_common_and_reported() {
+        let text = "Org Code,role,band,region,headcount\nRXX,DATA SCIENCE,5,london,1\nrxx ,Data Science,5,London,2\n\
+            RXX,Data Science,6,London,3\nRYY,data  science,6,North,4\nRYY,Data Science,7,North,5\n";
+        let (dir, result) = load_bytes("mixed.csv", text.as_bytes());
+        let baseline = result.unwrap();
+        assert_eq!(baseline.roles(), ["Data Science"]);
+        assert_eq!(baseline.regions(), ["London", "North"]);
+        assert_eq!(baseline.get("Data Science", Band::B5, "London").unwrap().headcount, 3.0);
+        assert_eq!(baseline.get("Data Science", Band::B6, "North").unwrap().headcount, 4.0);
+        let file = dir.path().join("mixed.csv").display().to_string();
+        assert_eq!(
+            baseline.warnings,
+            [
+                format!(
+                    "role `Data Science` is also written `DATA SCIENCE` (1 row) and `data  science` (1 row) in {file}: merged as `Data Science`"
+                ),
+                format!("region `London` is also written `london` (1 row) in {file}: merged as `London`"),
+            ]
+        );
+        // By organisation, codes merge too, and `london` is no second region of RXX.
+        let by_org = load_by_organisation(&dir.path().join("mixed.csv")).unwrap();
+        let orgs = by_org.organisations.unwrap();
+        assert_eq!(orgs.problem, None);
+        let codes: Vec<(&str, &str)> =
+            orgs.organisations.iter().map(|o| (o.code.as_str(), o.region.as_str())).collect();
+        assert_eq!(codes, [("RXX", "London"), ("RYY", "North")]);
+        assert_eq!(by_org.warnings.len(), 3);
+        assert!(by_org.warnings[2].starts_with("organisation `RXX` is also written `rxx` (1 row) in "));
+        // Surrounding spaces alone are no other spelling.
+        let (_dir, result) = load_bytes("trim.csv", b"role,band,headcount\nA,5,1\n A ,6,1\n");
+        assert!(result.unwrap().warnings.is_empty());
+    }
+
+    #[test]
     fn no_region_column_puts_every_row_in_england_and_fte_defaults_to_headcount() {
         let text = "job role,pay band,head count\nData Engineer,6,3\nData Engineer,Band 6,2\nArchitect,8b,1\n";
         let (_dir, result) = load_bytes("national.txt", text.as_bytes());

@@ -492,6 +492,33 @@ mod tests {
     }
 
     #[test]
+    fn spellings_of_one_name_are_merged_over_every_date_and_in_the_flows() {
+        let snapshots = "date,role,band,region,headcount\n2019-03,data analyst,5,London,2\n\
+            2019-06,Data Analyst,5,london,3\n2019-09,Data Analyst,5,London,4\n2019-09,DATA analyst,6,London,1\n";
+        let flows = "date,role,band,region,flow,to_role,count\n2019-06,data  ANALYST,5,LONDON,leavers,,1\n\
+            2019-09,Data Analyst,5,London,leavers,,2\n";
+        let (_dir, result) = load(snapshots, Some(flows));
+        let history = result.unwrap();
+        for s in &history.snapshots {
+            assert!(s.rows.iter().all(|r| (r.role.as_str(), r.region.as_str()) == ("Data Analyst", "London")));
+        }
+        let flows = history.flows.unwrap();
+        assert_eq!(flows.len(), 2);
+        assert!(flows.iter().all(|f| (f.role.as_str(), f.region.as_str()) == ("Data Analyst", "London")));
+        assert_eq!(history.warnings.len(), 4, "{:?}", history.warnings);
+        assert!(
+            history.warnings[0].starts_with(
+                "role `Data Analyst` is also written `data analyst` (1 row) and `DATA analyst` (1 row) in "
+            )
+        );
+        assert!(history.warnings[1].starts_with("region `London` is also written `london` (1 row) in "));
+        assert!(history.warnings[2].starts_with("role `Data Analyst` is also written `data  ANALYST` (1 row) in "));
+        assert!(history.warnings[3].ends_with("flows.csv: merged as `London`"), "{:?}", history.warnings);
+        let (_dir, result) = load(SNAPSHOTS, Some(FLOWS));
+        assert!(result.unwrap().warnings.is_empty());
+    }
+
+    #[test]
     fn unknown_roles_and_regions_are_refused_with_a_suggestion() {
         let flows = "date,role,band,region,flow,count\n2019-06,Data Analist,5,London,leavers,1\n";
         let message = refused(SNAPSHOTS, Some(flows), "flows.csv");
