@@ -64,6 +64,11 @@ const FLOW_HELP: &str = "expected leavers, joiners, progressed or transfer";
 /// `headcount`, `number`, `people`: a whole number, 0 or more). Dates must be snapshot
 /// dates after the first, roles and regions those of the snapshots. Rows of the same
 /// (date, role, band, region, flow) are summed.
+///
+/// Names are compared by the one rule of [`wfcast_core::names`] (case and spacing aside): the
+/// snapshots' spellings of one role or region are merged over every date into the one on most
+/// rows, the flows take the snapshots' spelling, and each merge is a sentence in
+/// [`History::warnings`].
 pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
     let wanted: Vec<Wanted> = baseline::COLUMNS.iter().copied().chain([DATE_COLUMN]).collect();
     let table = Table::read(snapshots, &wanted, "(date, role, band[, region])")?;
