@@ -46,10 +46,10 @@ pub(crate) fn progress_bar(total: u64, enabled: bool) -> (ProgressBar, impl Fn()
     (bar, tick)
 }
 
-/// Prints a prepared scenario's warnings on standard error, one `warning:` line each, before
-/// anything runs.
-pub(crate) fn print_warnings(p: &wfcast_core::runner::Prepared) {
-    for w in &p.model.warnings {
+/// Prints warnings (a scenario's, as compiled, or a history's, as read) on standard error,
+/// one `warning:` line each, before anything runs.
+pub(crate) fn print_warnings(warnings: &[String]) {
+    for w in warnings {
         eprintln!("warning: {w}");
     }
 }

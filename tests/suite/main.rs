@@ -11,6 +11,7 @@ mod files;
 mod history;
 mod layers;
 mod model_semantics;
+mod names;
 mod organisations;
 mod pipelines;
 mod rebase;

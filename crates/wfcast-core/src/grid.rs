@@ -2,6 +2,7 @@
 //! families roles are grouped in (the DDaT Capability Framework's, by default).
 use crate::band::Band;
 use crate::error::{Error, Result};
+use crate::names::fold;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -19,6 +20,9 @@ pub struct Organisation {
 /// Every role x every band x every location, numbered so that the next band up of cell `c`
 /// is `c + locations()`. A location is a region, or, when the grid is broken down by
 /// organisation, an organisation (each in one region).
+///
+/// Names are looked up by the one rule of [`crate::names`] (case and spacing aside), through
+/// maps built once by [`Grid::new`]: the role and region lists are not changed after it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grid {
     /// Role names, in baseline order then `new_roles`.
@@ -27,12 +31,35 @@ pub struct Grid {
     pub regions: Vec<String>,
     /// The organisations, in baseline order, when the grid is by organisation; empty otherwise.
     pub organisations: Vec<Organisation>,
+    /// The index of each role by its name as written and by its folded name.
+    role_keys: HashMap<String, usize>,
+    /// The index of each region by its name as written and by its folded name.
+    region_keys: HashMap<String, usize>,
+}
+
+/// The index of each of `names` by the name as written and by its folded name (the first,
+/// should two fold alike), so that a name written as in the grid is found without folding.
+fn keys(names: &[String]) -> HashMap<String, usize> {
+    let mut keys = HashMap::with_capacity(2 * names.len());
+    for (i, name) in names.iter().enumerate() {
+        keys.entry(name.clone()).or_insert(i);
+    }
+    for (i, name) in names.iter().enumerate() {
+        keys.entry(fold(name)).or_insert(i);
+    }
+    keys
+}
+
+/// The index of `name` in a map made by [`keys`].
+fn find(keys: &HashMap<String, usize>, name: &str) -> Option<usize> {
+    keys.get(name).or_else(|| keys.get(&fold(name))).copied()
 }
 
 impl Grid {
     /// A grid of roles x bands x regions.
     pub fn new(roles: Vec<String>, regions: Vec<String>) -> Grid {
-        Grid { roles, regions, organisations: Vec::new() }
+        let (role_keys, region_keys) = (keys(&roles), keys(&regions));
+        Grid { roles, regions, organisations: Vec::new(), role_keys, region_keys }
     }
 
     /// Whether the locations are organisations.
@@ -92,23 +119,23 @@ impl Grid {
         self.band_of(c).next().map(|_| c + self.locations())
     }
 
-    /// Index of the role called `name`.
+    /// Index of the role called `name` (case and spacing aside: see [`crate::names`]).
     pub fn role_index(&self, name: &str) -> Option<usize> {
-        self.roles.iter().position(|r| r == name)
+        find(&self.role_keys, name)
     }
 
-    /// Index of the region called `name`.
+    /// Index of the region called `name` (case and spacing aside: see [`crate::names`]).
     pub fn region_index(&self, name: &str) -> Option<usize> {
-        self.regions.iter().position(|r| r == name)
+        find(&self.region_keys, name)
     }
 }
 
 /// The known name closest to `name`, if any is close enough to be a likely typo.
 pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
-    let lower = name.to_lowercase();
+    let folded = fold(name);
     known
         .into_iter()
-        .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
+        .map(|k| (strsim::jaro_winkler(&folded, &fold(k)), k))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k.as_str())
@@ -150,7 +177,7 @@ pub const DDAT_FAMILIES: [&str; 8] = [
 ];
 
 /// Which family each role belongs to: `(role, family)` pairs in the order given, each role once
-/// (compared without case and surrounding spaces). Roles the pairs do not name are in
+/// (compared by the one rule of [`crate::names`]: case and spacing aside). Roles the pairs do not name are in
 /// [`UNMAPPED`]; pairs naming roles the model does not have are ignored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Families {
@@ -167,11 +194,6 @@ pub struct FamilyAssignment {
     pub names: Vec<String>,
     /// The family (index into `names`) of each role.
     pub of_role: Vec<usize>,
-}
-
-/// A role name as compared: trimmed, inner spaces collapsed, lower case.
-fn role_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The fields of one CSV line (RFC 4180 quoting: `"a, b"` and `""` for a quote inside quotes),
@@ -226,7 +248,7 @@ impl Families {
         let at = |n: usize| format!("line {n}");
         let names = csv_fields(head)
             .ok_or_else(|| Error::input(path, at(head_no), format!("unterminated quote in `{head}`")))?;
-        let column = |aliases: &[&str]| names.iter().position(|n| aliases.contains(&role_key(n).as_str()));
+        let column = |aliases: &[&str]| names.iter().position(|n| aliases.contains(&fold(n).as_str()));
         let (Some(role_col), Some(family_col)) =
             (column(&["role", "job role"]), column(&["family", "role family", "ddat family"]))
         else {
@@ -254,10 +276,10 @@ impl Families {
                 return Err(Error::input(path, at(n), format!("`{line}` has an empty role: expected a role name")));
             }
             families.add(role, family).map_err(|(earlier, msg)| {
-                let on = earlier.map(|i| format!(" on line {}", first_line[&role_key(&families.pairs[i].0)]));
+                let on = earlier.map(|i| format!(" on line {}", first_line[&fold(&families.pairs[i].0)]));
                 Error::input(path, at(n), msg.replace("{on}", &on.unwrap_or_default()))
             })?;
-            first_line.entry(role_key(role)).or_insert(n);
+            first_line.entry(fold(role)).or_insert(n);
         }
         if families.pairs.is_empty() {
             return Err(Error::input(path, "", format!("no roles: {expected}")));
@@ -285,7 +307,7 @@ impl Families {
         if family.is_empty() {
             return Err((None, format!("role `{role}` has an empty family: expected a family name such as `Data`")));
         }
-        match self.pairs.iter().position(|(r, _)| role_key(r) == role_key(role)) {
+        match self.pairs.iter().position(|(r, _)| fold(r) == fold(role)) {
             Some(i) if self.pairs[i].1 != family => Err((
                 Some(i),
                 format!(
@@ -301,12 +323,11 @@ impl Families {
         }
     }
 
-    /// The family of each of `roles`: a role matches a pair of the same name (without case and
-    /// surrounding spaces); a role no pair names is in [`UNMAPPED`].
+    /// The family of each of `roles`: a role matches a pair of the same name (case and spacing
+    /// aside, as [`crate::names::same`] compares); a role no pair names is in [`UNMAPPED`].
     pub fn assign(&self, roles: &[String]) -> FamilyAssignment {
-        let by_role: HashMap<String, &str> = self.pairs.iter().map(|(r, f)| (role_key(r), f.as_str())).collect();
-        let family_of: Vec<&str> =
-            roles.iter().map(|r| by_role.get(&role_key(r)).copied().unwrap_or(UNMAPPED)).collect();
+        let by_role: HashMap<String, &str> = self.pairs.iter().map(|(r, f)| (fold(r), f.as_str())).collect();
+        let family_of: Vec<&str> = roles.iter().map(|r| by_role.get(&fold(r)).copied().unwrap_or(UNMAPPED)).collect();
         // The framework's families in its order, then others in the order of their first role,
         // so that the order never depends on how the mapping is written.
         let mut names: Vec<String> =
@@ -367,6 +388,24 @@ mod tests {
     }
 
     #[test]
+    fn look_ups_match_names_by_case_and_spacing_aside() {
+        let g = Grid::new(vec!["Data Science".into(), "data".into()], vec!["London".into(), "North West".into()]);
+        assert_eq!(g.role_index("Data Science"), Some(0));
+        assert_eq!(g.role_index(" DATA  science "), Some(0));
+        assert_eq!(g.role_index("Data"), Some(1));
+        assert_eq!(g.role_index("DataScience"), None);
+        assert_eq!(g.region_index("north\twest"), Some(1));
+        assert_eq!(g.region_index("London "), Some(0));
+        assert_eq!(g.region_index("Leeds"), None);
+        // Should two names fold alike, each is found as written and other spellings find the first.
+        let twice = Grid::new(vec!["A b".into(), "a B".into()], vec!["X".into()]);
+        assert_eq!(
+            (twice.role_index("A b"), twice.role_index("a B"), twice.role_index("a b")),
+            (Some(0), Some(1), Some(0))
+        );
+    }
+
+    #[test]
     fn suggests_the_nearest_name() {
         let known = vec!["Data Science".to_string(), "Clinical Systems".to_string()];
         assert_eq!(nearest("Data Sciense", &known), Some("Data Science"));
@@ -412,7 +451,7 @@ mod tests {
             Path::new("f.csv"),
         )
         .unwrap();
-        let roles: Vec<String> = ["Team", "Analyst, senior", "New", " desk"].iter().map(|s| s.to_string()).collect();
+        let roles: Vec<String> = ["Team", "Analyst, senior", "New", " DESK"].iter().map(|s| s.to_string()).collect();
         let a = f.assign(&roles);
         assert_eq!(a.names, ["Data", "Z", "Ops", UNMAPPED]);
         assert_eq!(a.of_role, [1, 0, 3, 2]);

@@ -71,6 +71,9 @@ pub struct History {
     /// Flow counts sorted by date, role, band, region, kind; `None` when no flows file was
     /// given (snapshots only: net change is all that can be known).
     pub flows: Option<Vec<FlowRow>>,
+    /// What reading the files changed (names written in several spellings, merged), each a
+    /// sentence: `calibrate` and `backtest` print them and keep them among their notes.
+    pub warnings: Vec<String>,
 }
 
 impl History {
@@ -84,6 +87,7 @@ impl History {
             dates: self.dates[..n].to_vec(),
             snapshots: self.snapshots[..n].to_vec(),
             flows: self.flows.as_ref().map(|f| f.iter().filter(|r| r.date <= last).cloned().collect()),
+            warnings: self.warnings.clone(),
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod grid;
 pub mod history;
 pub mod model;
+pub mod names;
 pub mod paths;
 pub mod pay;
 pub mod results;

@@ -33,7 +33,14 @@ pub fn simulate_history(model: &Model, seed: u64, run: u64, path: impl Into<Path
     flows.sort_by(|a, b| {
         (a.date, &a.role, a.band, &a.region, &a.kind).cmp(&(b.date, &b.role, b.band, &b.region, &b.kind))
     });
-    Ok(History { path, flows_path: None, dates: model.report_dates(), snapshots, flows: Some(flows) })
+    Ok(History {
+        path,
+        flows_path: None,
+        dates: model.report_dates(),
+        snapshots,
+        flows: Some(flows),
+        warnings: Vec::new(),
+    })
 }
 
 /// `x` to two decimal places, as ESR reports FTE.

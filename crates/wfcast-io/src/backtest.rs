@@ -165,6 +165,7 @@ pub fn write(bt: &Backtest, history: &Path, out: &Path, more: impl FnOnce(&Path)
             dates: vec![train_until],
             snapshots: vec![bt.baseline.clone()],
             flows: None,
+            warnings: Vec::new(),
         };
         crate::history::write_csv(&snapshot, &dir.join("baseline.csv"), None)?;
         text("meta.json", serde_json::to_string_pretty(&r.meta).expect("JSON of plain values") + "\n")?;

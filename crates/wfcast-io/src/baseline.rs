@@ -13,6 +13,7 @@ use wfcast_core::baseline::{
     Baseline, BaselineOrganisation, BaselineRow, ByOrganisation, DEFAULT_REGION, FTE_ROUNDING_PER_HEAD,
 };
 use wfcast_core::error::Result;
+use wfcast_core::names::Spellings;
 
 /// Reads a CSV or Parquet extract.
 ///
@@ -26,6 +27,11 @@ use wfcast_core::error::Result;
 /// `staff in post`), optional FTE (`fte`, `wte`) and optional establishment
 /// (`establishment_fte`, `establishment`). Other columns are ignored, and so are rows
 /// that are blank in every column. Rows of the same cell are summed.
+///
+/// Role and region names that are the same but for case and spacing (the one rule of
+/// [`wfcast_core::names`]: `Data Science`, `DATA SCIENCE`, `data  science`) are one name,
+/// spelled as on most rows (the first met among equals); each such merge is a sentence in
+/// [`Baseline::warnings`].
 pub fn load(path: &Path) -> Result<Baseline> {
     read(path, false)
 }
@@ -33,7 +39,8 @@ pub fn load(path: &Path) -> Result<Baseline> {
 /// Reads a CSV or Parquet extract as [`load`] does and, when it has an
 /// organisation column (`org code`, `organisation code`, `org_code`, `organisation`, ...;
 /// names from `org name` or `organisation name` where present), keeps the staff in post by
-/// organisation too, in [`Baseline::organisations`].
+/// organisation too, in [`Baseline::organisations`]. Organisation codes written in several
+/// spellings (case and spacing aside) are merged as role names are.
 pub fn load_by_organisation(path: &Path) -> Result<Baseline> {
     read(path, true)
 }
@@ -41,9 +48,52 @@ pub fn load_by_organisation(path: &Path) -> Result<Baseline> {
 fn read(path: &Path, by_organisation: bool) -> Result<Baseline> {
     let wanted: &[Wanted] = if by_organisation { &LOAD_COLUMNS } else { &COLUMNS };
     let table = Table::read(path, wanted, ROW)?;
-    let rows: Vec<BaselineRow> = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
-    let organisations = (by_organisation && table.has(ORG_CODE)).then(|| by_organisation_rows(&table, &rows));
-    Ok(Baseline { organisations, ..from_table(&table, rows) })
+    let mut rows: Vec<BaselineRow> = table.rows().iter().map(|&row| read_row(&table, row)).collect::<Result<_>>()?;
+    let mut warnings = merge_spellings(path, &mut rows).warnings;
+    let organisations = (by_organisation && table.has(ORG_CODE)).then(|| {
+        let (orgs, merged) = by_organisation_rows(&table, &rows);
+        warnings.extend(merged);
+        orgs
+    });
+    Ok(Baseline { organisations, warnings, ..from_table(&table, rows) })
+}
+
+/// The names of a table of cells once their spellings are merged (see [`merge_spellings`]).
+pub(crate) struct Merged {
+    /// The spellings of the roles met.
+    pub roles: Spellings,
+    /// The spellings of the regions met.
+    pub regions: Spellings,
+    /// One sentence per name met in more than one spelling.
+    pub warnings: Vec<String>,
+}
+
+/// Spells each role and region of `rows` (read from `path`) one way: names that are the same
+/// by the one rule of [`wfcast_core::names`] (case and spacing aside) take the spelling on
+/// most rows, the first met among equals.
+pub(crate) fn merge_spellings<'a>(path: &Path, rows: impl IntoIterator<Item = &'a mut BaselineRow>) -> Merged {
+    let mut rows: Vec<&mut BaselineRow> = rows.into_iter().collect();
+    let (mut roles, mut regions) = (Spellings::new(), Spellings::new());
+    for r in &rows {
+        roles.add(&r.role);
+        regions.add(&r.region);
+    }
+    let respell = |name: &mut String, spellings: &Spellings| {
+        if let Some(kept) = spellings.kept(name)
+            && kept != name.as_str()
+        {
+            *name = kept.to_string();
+        }
+    };
+    if roles.merged() || regions.merged() {
+        for r in rows.iter_mut() {
+            respell(&mut r.role, &roles);
+            respell(&mut r.region, &regions);
+        }
+    }
+    let place = path.display().to_string();
+    let warnings = [roles.merges("role", &place), regions.merges("region", &place)].concat();
+    Merged { roles, regions, warnings }
 }
 
 /// Builds a baseline from rows read from `table` (whose first columns are [`COLUMNS`]),
@@ -122,14 +172,21 @@ const LOAD_COLUMNS: [Wanted; 8] = [
     },
 ];
 
-/// The rows of `table` (read as `rows`) by organisation.
-fn by_organisation_rows(table: &Table, rows: &[BaselineRow]) -> ByOrganisation {
+/// The rows of `table` (read as `rows`) by organisation, with a sentence per organisation code
+/// written in more than one spelling (merged as the roles are, case and spacing aside).
+fn by_organisation_rows(table: &Table, rows: &[BaselineRow]) -> (ByOrganisation, Vec<String>) {
+    let mut codes = Spellings::new();
+    for &r in table.rows() {
+        if let Some(code) = table.text(r, ORG_CODE) {
+            codes.add(code);
+        }
+    }
     let mut problem = None;
     // Code -> (name, region, first table row).
     let mut seen: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
     let mut by_org = Vec::with_capacity(rows.len());
     for (&r, row) in table.rows().iter().zip(rows) {
-        let Some(code) = table.text(r, ORG_CODE) else {
+        let Some(code) = table.text(r, ORG_CODE).and_then(|c| codes.kept(c)) else {
             problem.get_or_insert_with(|| {
                 (table.at(r, ORG_CODE), "org_code is blank; expected an organisation code".to_string())
             });
@@ -155,7 +212,8 @@ fn by_organisation_rows(table: &Table, rows: &[BaselineRow]) -> ByOrganisation {
     }
     let organisations =
         seen.into_iter().map(|(code, (name, region, _))| BaselineOrganisation { code, name, region }).collect();
-    ByOrganisation { organisations, rows: Baseline::from_rows(table.path(), by_org).rows, problem }
+    let merged = codes.merges("organisation", &table.path().display().to_string());
+    (ByOrganisation { organisations, rows: Baseline::from_rows(table.path(), by_org).rows, problem }, merged)
 }
 
 /// What a headcount must be, for messages.
@@ -300,6 +358,40 @@ mod tests {
         assert_eq!(cell.headcount, 14.0);
         assert!(baseline.get("Data Analyst", Band::B6, "London").is_none());
         assert!(baseline.path.ends_with("esr.csv"));
+    }
+
+    #[test]
+    fn spellings_of_one_name_are_merged_as_the_most_common_and_reported() {
+        let text = "Org Code,role,band,region,headcount\nRXX,DATA SCIENCE,5,london,1\nrxx ,Data Science,5,London,2\n\
+            RXX,Data Science,6,London,3\nRYY,data  science,6,North,4\nRYY,Data Science,7,North,5\n";
+        let (dir, result) = load_bytes("mixed.csv", text.as_bytes());
+        let baseline = result.unwrap();
+        assert_eq!(baseline.roles(), ["Data Science"]);
+        assert_eq!(baseline.regions(), ["London", "North"]);
+        assert_eq!(baseline.get("Data Science", Band::B5, "London").unwrap().headcount, 3.0);
+        assert_eq!(baseline.get("Data Science", Band::B6, "North").unwrap().headcount, 4.0);
+        let file = dir.path().join("mixed.csv").display().to_string();
+        assert_eq!(
+            baseline.warnings,
+            [
+                format!(
+                    "role `Data Science` is also written `DATA SCIENCE` (1 row) and `data  science` (1 row) in {file}: merged as `Data Science`"
+                ),
+                format!("region `London` is also written `london` (1 row) in {file}: merged as `London`"),
+            ]
+        );
+        // By organisation, codes merge too, and `london` is no second region of RXX.
+        let by_org = load_by_organisation(&dir.path().join("mixed.csv")).unwrap();
+        let orgs = by_org.organisations.unwrap();
+        assert_eq!(orgs.problem, None);
+        let codes: Vec<(&str, &str)> =
+            orgs.organisations.iter().map(|o| (o.code.as_str(), o.region.as_str())).collect();
+        assert_eq!(codes, [("RXX", "London"), ("RYY", "North")]);
+        assert_eq!(by_org.warnings.len(), 3);
+        assert!(by_org.warnings[2].starts_with("organisation `RXX` is also written `rxx` (1 row) in "));
+        // Surrounding spaces alone are no other spelling.
+        let (_dir, result) = load_bytes("trim.csv", b"role,band,headcount\nA,5,1\n A ,6,1\n");
+        assert!(result.unwrap().warnings.is_empty());
     }
 
     #[test]

@@ -1,15 +1,16 @@
 //! Reading an ESR history (snapshots at dates, and optional flow counts per period) from
 //! CSV or Parquet, and writing one back as CSV.
-use crate::baseline::{self, BAND, HEADCOUNT_HELP, REGION, ROLE};
+use crate::baseline::{self, BAND, HEADCOUNT_HELP, Merged, REGION, ROLE};
 use crate::table::{Table, Wanted};
 use polars::prelude::{Column, DataFrame};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use wfcast_core::band::Band;
 use wfcast_core::baseline::{Baseline, BaselineRow};
 use wfcast_core::error::{Error, Result};
 use wfcast_core::grid::unknown_name;
 use wfcast_core::history::{FlowKind, FlowRow, History};
+use wfcast_core::names::Spellings;
 use wfcast_core::scenario::Month;
 
 /// The date column of both files.
@@ -63,6 +64,11 @@ const FLOW_HELP: &str = "expected leavers, joiners, progressed or transfer";
 /// `headcount`, `number`, `people`: a whole number, 0 or more). Dates must be snapshot
 /// dates after the first, roles and regions those of the snapshots. Rows of the same
 /// (date, role, band, region, flow) are summed.
+///
+/// Names are compared by the one rule of [`wfcast_core::names`] (case and spacing aside): the
+/// snapshots' spellings of one role or region are merged over every date into the one on most
+/// rows, the flows take the snapshots' spelling, and each merge is a sentence in
+/// [`History::warnings`].
 pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
     let wanted: Vec<Wanted> = baseline::COLUMNS.iter().copied().chain([DATE_COLUMN]).collect();
     let table = Table::read(snapshots, &wanted, "(date, role, band[, region])")?;
@@ -71,6 +77,8 @@ pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
         let date = read_date(&table, row, SNAPSHOT_DATE)?;
         by_date.entry(date).or_default().push(baseline::read_row(&table, row)?);
     }
+    // One spelling per name over every date, so that a role is one series throughout.
+    let merged = baseline::merge_spellings(snapshots, by_date.values_mut().flatten());
     if let [only] = by_date.keys().collect::<Vec<_>>()[..] {
         return Err(Error::input(
             snapshots,
@@ -86,15 +94,20 @@ pub fn load(snapshots: &Path, flows: Option<&Path>) -> Result<History> {
         dates,
         snapshots: snapshots_read,
         flows: None,
+        warnings: merged.warnings.clone(),
     };
     if let Some(flows) = flows {
-        history.flows = Some(read_flows(&history, flows)?);
+        let (rows, warnings) = read_flows(&history, flows, &merged)?;
+        history.flows = Some(rows);
+        history.warnings.extend(warnings);
     }
     Ok(history)
 }
 
-/// Reads and checks a flows file against the snapshots.
-fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
+/// Reads and checks a flows file against the snapshots (whose names were `merged`), spelling
+/// each role and region as the snapshots do; returns the rows and a sentence per name the
+/// flows spell otherwise.
+fn read_flows(history: &History, path: &Path, merged: &Merged) -> Result<(Vec<FlowRow>, Vec<String>)> {
     let table = Table::read(path, &FLOW_COLUMNS, "(date, role, band[, region], flow)")?;
     let has_region = history.snapshots[0].has_region;
     if table.has(REGION) != has_region {
@@ -108,17 +121,13 @@ fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
         };
         return Err(Error::input(path, table.header(), message));
     }
-    let names = |name: fn(&BaselineRow) -> &String| -> BTreeSet<String> {
-        history.snapshots.iter().flat_map(|s| s.rows.iter().map(|r| name(r).clone())).collect()
-    };
-    let (roles, regions) = (names(|r| &r.role), names(|r| &r.region));
+    let mut roles = Spellings::known(merged.roles.names());
+    let mut regions = Spellings::known(merged.regions.names());
     let mut sums: BTreeMap<(Month, String, Band, String, FlowKind), f64> = BTreeMap::new();
     for &row in table.rows() {
         let (role, band, region) = baseline::read_cell(&table, row)?;
-        check_known(&table, row, ROLE, role, &roles)?;
-        if has_region {
-            check_known(&table, row, REGION, region, &regions)?;
-        }
+        let role = check_known(&table, row, ROLE, role, &mut roles)?;
+        let region = if has_region { check_known(&table, row, REGION, region, &mut regions)? } else { region.into() };
         let date = read_date(&table, row, FLOW_DATE)?;
         if !history.dates[1..].contains(&date) {
             let text = table.text(row, FLOW_DATE).unwrap_or_default();
@@ -132,14 +141,16 @@ fn read_flows(history: &History, path: &Path) -> Result<Vec<FlowRow>> {
                 ),
             ));
         }
-        let kind = read_kind(&table, row, role, &roles)?;
+        let kind = read_kind(&table, row, &role, &mut roles)?;
         let count = table.count(row, COUNT, HEADCOUNT_HELP)?;
-        *sums.entry((date, role.to_string(), band, region.to_string(), kind)).or_default() += count;
+        *sums.entry((date, role, band, region, kind)).or_default() += count;
     }
-    Ok(sums
+    let rows = sums
         .into_iter()
         .map(|((date, role, band, region, kind), count)| FlowRow { date, role, band, region, kind, count })
-        .collect())
+        .collect();
+    let place = path.display().to_string();
+    Ok((rows, [roles.merges("role", &place), regions.merges("region", &place)].concat()))
 }
 
 /// Writes the history as CSV in the format [`load`] reads, each file whole
@@ -261,21 +272,26 @@ fn read_date(table: &Table, row: usize, k: usize) -> Result<Month> {
     parse_date(text).ok_or_else(|| table.error(row, k, format!("date `{text}` is not a date; {DATE_HELP}")))
 }
 
-/// Refuses a role or region (column `k`) that no snapshot has, suggesting the nearest.
-fn check_known(table: &Table, row: usize, k: usize, name: &str, known: &BTreeSet<String>) -> Result<()> {
-    if known.contains(name) {
-        return Ok(());
+/// The snapshots' spelling of a role or region (column `k`), counting the spelling met in
+/// `known`; refuses a name that no snapshot has (case and spacing aside), suggesting the nearest.
+fn check_known(table: &Table, row: usize, k: usize, name: &str, known: &mut Spellings) -> Result<String> {
+    if let Some(kept) = known.kept(name) {
+        let kept = kept.to_string();
+        known.add(name);
+        return Ok(kept);
     }
     let what = if k == REGION { "region" } else { "role" };
+    let mut names: Vec<String> = known.names().map(str::to_string).collect();
+    names.sort();
     Err(table.error(
         row,
         k,
-        format!("{}; a flow's {what} must be one the snapshots have", unknown_name(what, name, known)),
+        format!("{}; a flow's {what} must be one the snapshots have", unknown_name(what, name, &names)),
     ))
 }
 
 /// The flow on `row` of a flows table, counted in a cell of `role`.
-fn read_kind(table: &Table, row: usize, role: &str, roles: &BTreeSet<String>) -> Result<FlowKind> {
+fn read_kind(table: &Table, row: usize, role: &str, roles: &mut Spellings) -> Result<FlowKind> {
     let text = table.required(row, FLOW, FLOW_HELP)?;
     let to = table.text(row, TO_ROLE);
     let kind = match text.to_lowercase().as_str() {
@@ -294,7 +310,7 @@ fn read_kind(table: &Table, row: usize, role: &str, roles: &BTreeSet<String>) ->
                     ),
                 ),
             })?;
-            check_known(table, row, TO_ROLE, to, roles)?;
+            let to = check_known(table, row, TO_ROLE, to, roles)?;
             if to == role {
                 return Err(table.error(
                     row,
@@ -302,7 +318,7 @@ fn read_kind(table: &Table, row: usize, role: &str, roles: &BTreeSet<String>) ->
                     format!("transfer from `{role}` to `{to}`, the same role; expected another role"),
                 ));
             }
-            return Ok(FlowKind::Transfer { to: to.to_string() });
+            return Ok(FlowKind::Transfer { to });
         }
         _ => return Err(table.error(row, FLOW, format!("flow `{text}` is not a kind of flow; {FLOW_HELP}"))),
     };
@@ -478,6 +494,33 @@ mod tests {
         assert_has(&message, &["line 3, column date", "`2019-03`", "2019-06, 2019-09"]);
         let flows = "date,role,band,region,flow,count\n2019-07,Data Analyst,5,London,leavers,1\n";
         assert_has(&refused(SNAPSHOTS, Some(flows), "flows.csv"), &["line 2, column date", "`2019-07`"]);
+    }
+
+    #[test]
+    fn spellings_of_one_name_are_merged_over_every_date_and_in_the_flows() {
+        let snapshots = "date,role,band,region,headcount\n2019-03,data analyst,5,London,2\n\
+            2019-06,Data Analyst,5,london,3\n2019-09,Data Analyst,5,London,4\n2019-09,DATA analyst,6,London,1\n";
+        let flows = "date,role,band,region,flow,to_role,count\n2019-06,data  ANALYST,5,LONDON,leavers,,1\n\
+            2019-09,Data Analyst,5,London,leavers,,2\n";
+        let (_dir, result) = load(snapshots, Some(flows));
+        let history = result.unwrap();
+        for s in &history.snapshots {
+            assert!(s.rows.iter().all(|r| (r.role.as_str(), r.region.as_str()) == ("Data Analyst", "London")));
+        }
+        let flows = history.flows.unwrap();
+        assert_eq!(flows.len(), 2);
+        assert!(flows.iter().all(|f| (f.role.as_str(), f.region.as_str()) == ("Data Analyst", "London")));
+        assert_eq!(history.warnings.len(), 4, "{:?}", history.warnings);
+        assert!(
+            history.warnings[0].starts_with(
+                "role `Data Analyst` is also written `data analyst` (1 row) and `DATA analyst` (1 row) in "
+            )
+        );
+        assert!(history.warnings[1].starts_with("region `London` is also written `london` (1 row) in "));
+        assert!(history.warnings[2].starts_with("role `Data Analyst` is also written `data  ANALYST` (1 row) in "));
+        assert!(history.warnings[3].ends_with("flows.csv: merged as `London`"), "{:?}", history.warnings);
+        let (_dir, result) = load(SNAPSHOTS, Some(FLOWS));
+        assert!(result.unwrap().warnings.is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use wfcast_core::error::{Error, Result};
+use wfcast_core::names::Spellings;
 use wfcast_core::scenario::SupplyKind;
 use wfcast_io::export::write_files;
 
@@ -289,25 +290,29 @@ fn check_replaced(outputs: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
-/// Spells each role the same in every submission: new roles that differ only in case take
-/// the first submission's spelling.
+/// Spells each role the same in every submission: roles that are one name (case and spacing
+/// aside, the rule of `wfcast_core::names`) take the spelling on most rows (staff, demand and
+/// supply rows, over every submission; the first met among equals); national roles keep the
+/// national spelling.
 fn unify_new_roles(subs: &mut [Submission]) {
-    let mut spelling: BTreeMap<String, String> = BTreeMap::new();
+    let mut spelling = Spellings::known(crate::ROLES.iter().copied());
     for s in subs.iter() {
         let roles = s.staff.iter().map(|r| &r.role).chain(s.demand.iter().map(|d| &d.role));
         for role in roles.chain(s.supply.iter().filter_map(|r| r.role.as_ref())) {
-            spelling.entry(role.to_lowercase()).or_insert_with(|| role.clone());
+            spelling.add(role);
         }
     }
-    let fix = |role: &mut String| role.clone_from(&spelling[&role.to_lowercase()]);
+    let fix = |role: &mut String| {
+        if let Some(k) = spelling.kept(role)
+            && k != role.as_str()
+        {
+            *role = k.to_string();
+        }
+    };
     for s in subs.iter_mut() {
         s.staff.iter_mut().for_each(|r| fix(&mut r.role));
         s.demand.iter_mut().for_each(|d| fix(&mut d.role));
         s.supply.iter_mut().filter_map(|r| r.role.as_mut()).for_each(fix);
-        s.new_roles.iter_mut().for_each(|r| {
-            if let Some(k) = spelling.get(&r.to_lowercase()) {
-                r.clone_from(k);
-            }
-        });
+        s.new_roles.iter_mut().for_each(fix);
     }
 }

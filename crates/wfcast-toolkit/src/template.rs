@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use wfcast_core::band::Band;
 use wfcast_core::baseline::FTE_ROUNDING_PER_HEAD;
 use wfcast_core::error::{Error, Result};
+use wfcast_core::names::{Spellings, fold, same, tidy};
 use wfcast_io::export::write_files;
 use wfcast_io::table::{Table, Wanted};
 
@@ -14,7 +15,7 @@ use crate::lists::PREFILL_VACANCY_RATE;
 use crate::raw::extension;
 use crate::submission::{DemandRow, StaffRow, Submission, empty_submission};
 use crate::toml_form::blank_toml;
-use crate::validate::{canonical_region, check_futures, check_org_code, collapse};
+use crate::validate::{canonical_region, check_futures, check_org_code};
 use crate::workbook::{workbook_bytes, xlsx_error};
 use crate::{DEFAULT_FUTURES, ROLES, TYPICAL_BANDS};
 
@@ -165,7 +166,9 @@ fn template_from_extract(
     const FTE: usize = 6;
     let table = Table::read(extract, &EXTRACT_COLUMNS, "(organisation, role, band)")?;
     let mut codes: BTreeMap<String, (String, String)> = BTreeMap::new();
+    // Cells by folded role (see `wfcast_core::names`), and the spellings met.
     let mut cells: BTreeMap<(String, Band), (f64, f64)> = BTreeMap::new();
+    let mut spellings = Spellings::known(ROLES.iter().copied());
     let (mut name, mut region): (Option<String>, Option<(String, usize)>) = (None, None);
     let mut used = 0;
     for &row in table.rows() {
@@ -183,7 +186,7 @@ fn template_from_extract(
         if !row_region.is_empty() {
             match &region {
                 None => region = Some((row_region, row)),
-                Some((first, at)) if *first != row_region => {
+                Some((first, at)) if !same(first, &row_region) => {
                     return Err(table.error(
                         row,
                         REGION,
@@ -196,7 +199,7 @@ fn template_from_extract(
                 Some(_) => {}
             }
         }
-        let role = collapse(table.required(row, ROLE, "expected a job role")?);
+        let role = tidy(table.required(row, ROLE, "expected a job role")?);
         let band = table.band(row, BAND)?;
         let headcount = table.count(row, HEADCOUNT, "expected a whole number of people, 0 or more")?;
         let fte = if table.has(FTE) {
@@ -216,11 +219,16 @@ fn template_from_extract(
         } else {
             headcount
         };
-        let role = ROLES.iter().find(|r| r.eq_ignore_ascii_case(&role)).map_or(role, |r| r.to_string());
-        let cell = cells.entry((role, band)).or_default();
+        // A national role keeps the list's spelling; another, its most common one here.
+        spellings.add(&role);
+        let cell = cells.entry((fold(&role), band)).or_default();
         cell.0 += headcount;
         cell.1 += fte;
     }
+    let cells: BTreeMap<(String, Band), (f64, f64)> = cells
+        .into_iter()
+        .map(|((key, band), sums)| ((spellings.kept(&key).expect("tallied").to_string(), band), sums))
+        .collect();
     if used == 0 {
         return Err(Error::input(extract, "column org_code", unknown_org(org, &codes)));
     }

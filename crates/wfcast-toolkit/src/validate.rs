@@ -7,6 +7,7 @@ use wfcast_core::band::{BAND_HELP, Band};
 use wfcast_core::baseline::FTE_ROUNDING_PER_HEAD;
 use wfcast_core::error::{Error, Result};
 use wfcast_core::grid::nearest;
+use wfcast_core::names::{same, tidy};
 use wfcast_core::scenario::SupplyKind;
 use wfcast_io::table::normalise_header;
 
@@ -116,9 +117,9 @@ impl Check<'_> {
     fn role(&self, f: &Field, new_roles: &[String]) -> Result<Option<String>> {
         let help = "expected a role name";
         let Some(text) = self.text(f, help)? else { return Ok(None) };
-        let name = collapse(&text);
+        let name = tidy(&text);
         let known = ROLES.iter().map(|r| r.to_string()).chain(new_roles.iter().cloned()).collect::<Vec<_>>();
-        if let Some(k) = known.iter().find(|k| k.eq_ignore_ascii_case(&name)) {
+        if let Some(k) = known.iter().find(|k| same(k, &name)) {
             return Ok(Some(k.clone()));
         }
         let hint = match nearest(&name, &known) {
@@ -140,15 +141,10 @@ impl Check<'_> {
     }
 }
 
-/// Trims and collapses runs of spaces.
-pub(crate) fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The canonical spelling of a region (case and spaces aside), if it is one of the seven.
+/// The canonical spelling of a region (case and spacing aside, as [`same`] compares), if it
+/// is one of the seven.
 pub(crate) fn canonical_region(s: &str) -> Option<String> {
-    let s = collapse(s);
-    REGIONS.iter().find(|r| r.eq_ignore_ascii_case(&s)).map(|r| r.to_string())
+    REGIONS.iter().find(|r| same(r, s)).map(|r| r.to_string())
 }
 
 /// An organisation code: letters and digits, at most 16, upper-cased.
@@ -256,14 +252,14 @@ fn new_roles(c: &Check, raw: &Raw) -> Result<Vec<String>> {
     let mut new_roles: Vec<String> = Vec::new();
     for f in &raw.new_roles {
         let Some(name) = c.text(f, "expected role names separated by semicolons")? else { continue };
-        let name = collapse(&name);
-        if let Some(national) = ROLES.iter().find(|r| r.eq_ignore_ascii_case(&name)) {
+        let name = tidy(&name);
+        if let Some(national) = ROLES.iter().find(|r| same(r, &name)) {
             return Err(c.err(
                 f,
                 format!("new role `{name}` is already the national role `{national}`: remove it from the new roles"),
             ));
         }
-        if !new_roles.iter().any(|r| r.eq_ignore_ascii_case(&name)) {
+        if !new_roles.iter().any(|r| same(r, &name)) {
             new_roles.push(name);
         }
     }
@@ -388,7 +384,7 @@ fn supply(c: &Check, raw: &Raw, new_roles: &[String]) -> Result<Vec<SupplyRow>> 
     let mut supply_at: BTreeMap<(String, Option<String>, Option<Band>), String> = BTreeMap::new();
     let mut kinds: BTreeMap<String, (SupplyKind, String)> = BTreeMap::new();
     for row in &raw.supply {
-        let route = collapse(&c.required_text(&row[P_ROUTE], "expected the route's name")?);
+        let route = tidy(&c.required_text(&row[P_ROUTE], "expected the route's name")?);
         let kind_help = "expected `pipeline` or `vacancy-fill`";
         let kind_text = c.required_text(&row[P_KIND], kind_help)?;
         let kind = match normalise_header(&kind_text).as_str() {

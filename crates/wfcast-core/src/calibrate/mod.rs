@@ -411,7 +411,8 @@ pub fn calibrate(history: &History, options: &CalibrateOptions) -> Result<Calibr
     let last = history.snapshots.last().expect("two snapshots");
     let last_roles: BTreeSet<String> = last.rows.iter().map(|r| r.role.clone()).collect();
     let last_regions: BTreeSet<String> = last.rows.iter().map(|r| r.region.clone()).collect();
-    let mut notes = Vec::new();
+    // Names merged on reading come first: they change what every estimate is of.
+    let mut notes = history.warnings.clone();
 
     let mut calibration = Calibration {
         path: history.path.clone(),

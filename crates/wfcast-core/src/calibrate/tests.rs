@@ -169,6 +169,7 @@ impl World {
             dates,
             snapshots,
             flows: Some(flows),
+            warnings: Vec::new(),
         }
     }
 
@@ -295,8 +296,14 @@ fn exposure_is_the_actuarial_initial_exposed_to_risk() {
         Baseline::from_rows("b", vec![row("A", Band::B5, "England", 9_000.0, None)]),
     ];
     let flows = vec![flow(dates[1], "A", Band::B5, "England", FlowKind::Leavers, 1000.0)];
-    let history =
-        History { path: "h.csv".into(), flows_path: Some("f.csv".into()), dates, snapshots, flows: Some(flows) };
+    let history = History {
+        path: "h.csv".into(),
+        flows_path: Some("f.csv".into()),
+        dates,
+        snapshots,
+        flows: Some(flows),
+        warnings: Vec::new(),
+    };
     let cal = calibrate(&history, &CalibrateOptions::default()).unwrap();
     let cell = &cal.attrition.as_ref().unwrap().cells[0];
     assert_eq!((cell.events, cell.exposure, cell.exposed), (1000.0, 9500.0, 10_000.0));
@@ -342,6 +349,7 @@ fn regional_history() -> History {
         dates,
         snapshots,
         flows: Some(flows),
+        warnings: Vec::new(),
     }
 }
 
@@ -560,7 +568,7 @@ fn snapshots_only(n: usize, establishment: impl Fn(&str, usize) -> Option<f64>) 
             Baseline::from_rows(format!("snapshot {t}"), rows)
         })
         .collect();
-    History { path: "snapshots.csv".into(), flows_path: None, dates, snapshots, flows: None }
+    History { path: "snapshots.csv".into(), flows_path: None, dates, snapshots, flows: None, warnings: Vec::new() }
 }
 
 #[test]

@@ -9,6 +9,7 @@ use crate::band::Band;
 use crate::baseline::{Baseline, ByOrganisation};
 use crate::error::{Error, Result};
 use crate::grid::{Grid, Organisation, unknown_name};
+use crate::names::{self, Spellings};
 use crate::pay::PayTable;
 use crate::sampling::{Dist, Family, ParamSpec, key_hash};
 use crate::scenario::{Month, Origin, Scenario, ScenarioFile, Selector, Supply, SupplyKind, Target};
@@ -146,25 +147,25 @@ fn grid<'b>(scenario: &Scenario, baseline: &'b Baseline) -> Result<(Grid, Option
     } else {
         None
     };
-    let mut roles: Vec<String> = Vec::new();
-    let mut regions: Vec<String> = Vec::new();
+    // Names are one name when they fold alike (`names`): the baseline reader has merged their
+    // spellings already, so this only keeps a baseline made in memory from having two.
+    let (mut roles, mut regions) = (Spellings::new(), Spellings::new());
     for row in &baseline.rows {
-        if !roles.contains(&row.role) {
-            roles.push(row.role.clone());
-        }
-        if !regions.contains(&row.region) {
-            regions.push(row.region.clone());
-        }
+        roles.add(&row.role);
+        regions.add(&row.region);
     }
+    let mut roles: Vec<String> = roles.names().map(str::to_string).collect();
+    let mut regions: Vec<String> = regions.names().map(str::to_string).collect();
     for (key, list, new) in
         [("new_roles", &mut roles, &spec.new_roles), ("new_regions", &mut regions, &spec.new_regions)]
     {
         for name in new.iter().flatten() {
-            if list.contains(name) {
+            if let Some(known) = list.iter().find(|n| names::same(n, name)) {
+                let also = if known == name { String::new() } else { format!(" (as `{known}`)") };
                 return Err(Error::input(
                     scen_path,
                     format!("key {key}"),
-                    format!("`{name}` is already in the baseline"),
+                    format!("`{name}` is already in the baseline{also}"),
                 ));
             }
             list.push(name.clone());

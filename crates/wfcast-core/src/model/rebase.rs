@@ -43,6 +43,7 @@ use super::steps::Steps;
 use super::{Model, Op, Scope};
 use crate::baseline::Baseline;
 use crate::error::Result;
+use crate::names::fold;
 use crate::pay::PayTable;
 use crate::scenario::{Names, Scenario, ScenarioFile};
 
@@ -73,11 +74,6 @@ impl Model {
         // The amounts as they will run are the ones to check.
         super::plausible::checked(&for_here, model)
     }
-}
-
-/// A name as the model matches it: trimmed, runs of white space as one space, lower case.
-fn fold(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The role and region names a baseline knows, with the scenario's new ones, folded.

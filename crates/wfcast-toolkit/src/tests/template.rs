@@ -38,6 +38,26 @@ fn a_template_is_pre_filled_from_the_extract_and_reads_back() {
 }
 
 #[test]
+fn spellings_of_one_role_or_region_in_an_extract_are_one_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("esr.csv");
+    fs::write(
+        &extract,
+        "Org Code,Org Name,Region,Job Role,Band,Headcount\n\
+         RAA,Alpha,London,DATA  science,6,3\nRAA,Alpha,london ,Robotics,5,2\nRAA,Alpha,London,ROBOTICS,5,1\n\
+         RAA,Alpha,London,robotics ,6,1\nRAA,Alpha,LONDON,Robotics,6,4\n",
+    )
+    .unwrap();
+    let options = TemplateOptions { baseline: Some(extract), ..TemplateOptions::new("RAA") };
+    let written = write_template(&options, &dir.path().join("t")).unwrap();
+    let sub = read_submission(&written[1]).unwrap();
+    assert_eq!(sub.region, "London");
+    assert_eq!(sub.new_roles, ["Robotics"]);
+    let rows: Vec<(&str, Band, f64)> = sub.staff.iter().map(|r| (r.role.as_str(), r.band, r.headcount)).collect();
+    assert_eq!(rows, [("Data Science", Band::B6, 3.0), ("Robotics", Band::B5, 3.0), ("Robotics", Band::B6, 5.0)]);
+}
+
+#[test]
 fn an_org_not_in_the_extract_suggests_the_nearest_codes() {
     let dir = tempfile::tempdir().unwrap();
     let extract = extract_in(dir.path());
