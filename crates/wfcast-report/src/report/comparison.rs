@@ -6,7 +6,7 @@ use super::text::{and_list, shell_word};
 use super::view::{Group, TOTAL, View};
 use super::{SHIPPED_SEED_SHA256, default_levels};
 use crate::chart::slug;
-use crate::format::{fmt_money, fmt_share, full_month_label, shared_area, typeset};
+use crate::format::{area, fmt_money, fmt_share, full_month_label, shared_area, typeset};
 use askama::Template;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -97,6 +97,8 @@ struct ComparisonPage<'a> {
     /// Each scenario's short title, name and title.
     scenarios: Vec<(String, &'a str, &'a str)>,
     illustrative: bool,
+    /// Each scenario's short title and area, when their areas differ (else empty).
+    areas: Vec<(String, &'a str)>,
     toc: Vec<TocItem>,
     /// How to read the numbers, rendered.
     guide: String,
@@ -180,6 +182,11 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
             .map(|(m, t)| (t.clone(), m.scenario.as_str(), m.title.as_str()))
             .collect(),
         illustrative: c.scenarios.iter().any(|m| m.baseline.sha256 == SHIPPED_SEED_SHA256),
+        areas: if c.scenarios.iter().all(|m| area(m) == x.first.map_or("", area)) {
+            Vec::new()
+        } else {
+            x.titles.iter().cloned().zip(c.scenarios.iter().map(area)).collect()
+        },
         toc,
         guide: reading_guide(det, x.runs, &x.area, 2, ""),
         area: &x.area,

@@ -259,3 +259,33 @@ fn a_trusts_report_names_its_area_and_what_was_scaled() {
     assert_eq!(html.matches("England").count(), 1, "{html}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_comparison_report_names_its_area_and_warns_when_the_areas_differ() {
+    use crate::chart::tests::{TRUST, trust_results};
+    use wfcast_core::results::{Comparison, ComparisonRow, Meta};
+    let one = trust_results();
+    let scenario = |name: &str| Meta { scenario: name.into(), title: format!("{name} title"), ..one.meta.clone() };
+    let rows = |name: &str| {
+        let totals = one.rows.iter().filter(|r| r.level == "total");
+        totals.map(|r| ComparisonRow { scenario: name.into(), row: r.clone(), diff: None }).collect::<Vec<_>>()
+    };
+    let mut c = Comparison {
+        name: "compare-a-b".into(),
+        scenarios: vec![scenario("a"), scenario("b")],
+        rows: [rows("a"), rows("b")].concat(),
+    };
+    let html = super::comparison_html(&c, Path::new("/nonexistent"));
+    assert_balanced(&html);
+    let trust = esc(TRUST);
+    assert!(html.contains(&format!("Headline: {trust} at March 2030, scenario by scenario")));
+    assert!(html.contains(&format!("<caption>{trust} gap at each reporting date")));
+    assert!(!html.contains("England") && !html.contains("Different areas"), "{html}");
+    c.scenarios[1].area = "England".into();
+    let html = super::comparison_html(&c, Path::new("/nonexistent"));
+    assert!(html.contains(&format!("Headline: {trust} / England (the scenarios&#39; areas differ) at March 2030")));
+    assert!(
+        html.contains(&format!("<strong>a title</strong>\non {trust}; <strong>b title</strong>\non England.")),
+        "{html}"
+    );
+}
