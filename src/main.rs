@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         cli::Action::Run(cmd, quiet) => commands::run(&cmd, |result, dir| {
             if !quiet {
                 println!("{}", wfcast_report::terminal::headline_table(result));
+                wfcast_report::terminal::scaling_line(result).inspect(|line| println!("{line}"));
                 println!("results: {}\n", dir.display());
             }
         }),

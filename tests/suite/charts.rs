@@ -504,6 +504,25 @@ fn a_comparison_has_its_three_charts() {
 }
 
 #[test]
+fn a_comparison_on_a_trusts_baseline_names_the_trust_not_england() {
+    const TRUST: &str = "Ockby Hospitals NHS Trust (RXX)";
+    let mut c = comparison();
+    c.scenarios.iter_mut().for_each(|m| m.area = TRUST.into());
+    let dir = out_dir("comparison-trust");
+    chart::write_comparison_charts(&c, &dir).unwrap();
+    for stem in ["compare_gap", "compare_difference"] {
+        let all = chart(&dir, stem).texts.join(" ");
+        assert!(all.contains(&format!("{TRUST}, all roles:")), "{stem}: {all}");
+        assert!(!all.contains("England"), "{stem} names England: {all}");
+    }
+    // Scenarios on baselines of different areas: each is named, and that they differ.
+    c.scenarios[2].area = "England".into();
+    chart::write_comparison_charts(&c, &dir).unwrap();
+    let all = chart(&dir, "compare_gap").texts.join(" ");
+    assert!(all.contains(&format!("{TRUST} / England (the scenarios' areas differ), all roles")), "{all}");
+}
+
+#[test]
 fn a_deterministic_comparison_of_one_scenario_has_no_difference_chart() {
     let mut c = comparison();
     c.scenarios.truncate(1);

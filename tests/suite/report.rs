@@ -312,6 +312,45 @@ fn run_with_report_writes_it_and_deterministic_runs_say_so() {
 }
 
 #[test]
+fn a_report_names_the_area_of_meta_json_and_what_was_scaled() {
+    let (_dir, _, folder) = run_small("trust", &["--deterministic"]);
+    let meta_path = folder.join("meta.json");
+    let mut meta = read_json(&meta_path);
+    meta["area"] = "Ockby Hospitals NHS Trust (RXX)".into();
+    meta["scaling"] = serde_json::json!({
+        "own_baseline": "seeds/esr_informatics_2025.csv",
+        "own_area": "England",
+        "amounts": [{
+            "item": "supply graduates: intake", "basis": "headcount of its entry cells",
+            "own": 4800.0, "here": 96.0, "factor": 0.02, "written": 250.0, "scaled": 5.0
+        }],
+        "dropped": ["demand rule 1 names the region London, which this baseline lacks: it applies to nothing"]
+    });
+    write(&folder, "meta.json", serde_json::to_string_pretty(&meta).unwrap());
+    wfcast().arg("plot").arg(&folder).assert().code(0);
+    let html = report(&folder);
+    assert!(html.contains("Headline: Ockby Hospitals NHS Trust (RXX) at March 2030"), "the headline names the area");
+    assert!(html.contains("This scenario was written for England (<code>seeds/esr_informatics_2025.csv</code>)"));
+    assert!(html.contains(
+        "<td>supply graduates: intake</td><td>headcount of its entry cells</td><td class=\"num\">4,800</td>\
+         <td class=\"num\">96</td><td class=\"num\">0.02</td><td class=\"num\">250</td><td class=\"num\">5</td>"
+    ));
+    assert!(html.contains("<li>demand rule 1 names the region London, which this baseline lacks"));
+    // England only as where the scenario was written for (and in `NHS England regions`, which
+    // are regions).
+    assert_eq!(html.replace("NHS England regions", "").matches("England").count(), 1);
+    // A folder written before areas were named reads as England.
+    let mut old = read_json(&meta_path);
+    let fields = old.as_object_mut().unwrap();
+    fields.remove("area");
+    fields.remove("scaling");
+    write(&folder, "meta.json", serde_json::to_string_pretty(&old).unwrap());
+    let html = report(&folder);
+    assert!(html.contains("Headline: England at March 2030"));
+    assert!(!html.contains("Scaled to this baseline"));
+}
+
+#[test]
 fn a_folder_that_is_not_wfcast_output_is_an_input_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("holiday-photos");

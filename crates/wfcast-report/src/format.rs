@@ -1,5 +1,6 @@
 //! Numbers as people read them in tables, charts and reports: digits grouped in thousands,
-//! shares of runs, dates as months and financial years, run counts and scenario titles.
+//! shares of runs, dates as months and financial years, run counts, scenario titles and the
+//! area a run's baseline covers.
 use wfcast_core::results::Meta;
 use wfcast_core::scenario::Month;
 
@@ -133,6 +134,40 @@ pub fn display_title(meta: &Meta) -> &str {
     if meta.title.trim().is_empty() { &meta.scenario } else { &meta.title }
 }
 
+/// The area a run's baseline covers, as every output names it (`meta.json`'s `area`: `England`,
+/// `London and North West`, `Ockby Hospitals NHS Trust (RXX)`); `England` when it is blank.
+pub fn area(meta: &Meta) -> &str {
+    let a = meta.area.trim();
+    if a.is_empty() { wfcast_core::baseline::DEFAULT_REGION } else { a }
+}
+
+/// The area of scenarios shown together (a comparison): their area when they share one, else
+/// each distinct area in order, with a note that they differ:
+/// `Ockby Hospitals NHS Trust (RXX) / England (the scenarios' areas differ)`.
+pub fn shared_area(scenarios: &[Meta]) -> String {
+    let mut distinct: Vec<&str> = Vec::new();
+    for m in scenarios {
+        if !distinct.contains(&area(m)) {
+            distinct.push(area(m));
+        }
+    }
+    match distinct.as_slice() {
+        [] => wfcast_core::baseline::DEFAULT_REGION.to_string(),
+        [one] => one.to_string(),
+        many => format!("{} (the scenarios' areas differ)", many.join(" / ")),
+    }
+}
+
+/// A factor (a ratio, never negative) to three significant figures, trailing zeros dropped:
+/// `0.0213`, `0.5`, `1`, `12.3`, `1,234`.
+pub fn factor(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return fmt_plain(x, 0);
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    fmt_plain(x, (2 - magnitude).clamp(0, 12) as usize)
+}
+
 // ---------------------------------------------------------------------------------------
 // The HTML report's numbers and dates (moved from report.rs): typeset to be read, with a true
 // minus sign, and an en dash where there is no value.
@@ -250,6 +285,16 @@ mod tests {
         assert_eq!(signed(0.1, 0), "0");
         assert_eq!(typeset(-1204.0, 0), "\u{2212}1,204");
         assert_eq!(typeset(f64::INFINITY, 0), "\u{2013}");
+    }
+
+    #[test]
+    fn factors_have_three_significant_figures() {
+        assert_eq!(factor(0.021_34), "0.0213");
+        assert_eq!(factor(0.5), "0.5");
+        assert_eq!(factor(1.0), "1");
+        assert_eq!(factor(12.345), "12.3");
+        assert_eq!(factor(1234.4), "1,234");
+        assert_eq!(factor(0.0), "0");
     }
 
     #[test]

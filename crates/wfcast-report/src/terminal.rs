@@ -1,5 +1,5 @@
 //! Tables printed on the terminal: a run's headline, a comparison, a backtest's scores.
-use crate::format::{grouped, share_or_dash, whole};
+use crate::format::{factor, grouped, share_or_dash, shared_area, whole};
 use wfcast_core::backtest::{ALL_ROLES, BacktestResults, Method, TOTAL};
 use wfcast_core::compare::SeriesKey;
 use wfcast_core::engine::Mode;
@@ -7,7 +7,8 @@ use wfcast_core::results::Comparison;
 use wfcast_core::runner::RunResult;
 use wfcast_core::summary::{Level, Metric};
 
-/// The England totals of supply, demand and gap at each reporting date, with 90% intervals.
+/// The totals of supply, demand and gap over the baseline's area at each reporting date, with
+/// 90% intervals.
 pub fn headline_table(result: &RunResult) -> String {
     let deterministic = result.mode == Mode::Deterministic;
     let mut out = format!(
@@ -50,17 +51,19 @@ pub fn headline_table(result: &RunResult) -> String {
     out
 }
 
-/// A Markdown table of the last reporting date's England figures, scenario by scenario.
+/// A Markdown table of the last reporting date's totals, scenario by scenario, headed by the
+/// area the scenarios' baselines cover.
 pub fn comparison_table(comparison: &Comparison) -> String {
     let Some(date) = comparison.last_date() else { return String::new() };
     let Some(reference) = comparison.scenarios.first() else { return String::new() };
     let deterministic = reference.is_deterministic();
     let runs = reference.runs;
+    let area = shared_area(&comparison.scenarios);
     let mut out = if deterministic {
-        format!("### England at {date}: deterministic (1 run, parameters at their means)\n\n")
+        format!("### {area} at {date}: deterministic (1 run, parameters at their means)\n\n")
     } else {
         format!(
-            "### England at {date}: {runs} run{} per scenario, seed {}, common random numbers; median (5th to \
+            "### {area} at {date}: {runs} run{} per scenario, seed {}, common random numbers; median (5th to \
              95th percentile)\n\n",
             if runs == 1 { "" } else { "s" },
             reference.seed
@@ -113,6 +116,37 @@ pub fn comparison_table(comparison: &Comparison) -> String {
     out
 }
 
+/// Most scaled amounts the line after a run names one by one.
+const MOST_SCALED_NAMED: usize = 3;
+
+/// The line after a run whose scenario ran on another baseline than its own: the area it was
+/// scaled to and from, the amounts with their factors (the first few) and how many rules apply to
+/// nothing: `scaled to Ockby Hospitals NHS Trust (RXX) from England: 2 amounts (supply graduates:
+/// intake x0.0213, ...)`; `None` when nothing was scaled.
+pub fn scaling_line(result: &RunResult) -> Option<String> {
+    let s = result.scaling.as_ref()?;
+    let n = s.amounts.len();
+    let mut line =
+        format!("scaled to {} from {}: {n} amount{}", result.area, s.own_area, if n == 1 { "" } else { "s" });
+    if n > 0 {
+        let mut named: Vec<String> =
+            s.amounts.iter().take(MOST_SCALED_NAMED).map(|a| format!("{} x{}", a.item, factor(a.factor))).collect();
+        if n > MOST_SCALED_NAMED {
+            named.push(format!("and {} more", n - MOST_SCALED_NAMED));
+        }
+        line.push_str(&format!(" ({})", named.join(", ")));
+    }
+    if !s.dropped.is_empty() {
+        let k = s.dropped.len();
+        line.push_str(&format!(
+            "; {k} rule{} appl{} to nothing here",
+            if k == 1 { "" } else { "s" },
+            if k == 1 { "ies" } else { "y" }
+        ));
+    }
+    Some(line)
+}
+
 /// The scores of the total and of all roles together, as a terminal table, and how many
 /// roles the model beat both benchmarks on.
 pub fn scores_table(results: &BacktestResults) -> String {
@@ -150,4 +184,57 @@ pub fn scores_table(results: &BacktestResults) -> String {
 /// A table cell: `|`, which would end the cell, escaped.
 fn md_cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::tests::{TRUST, trust_scaling};
+    use wfcast_core::compare::run_comparison;
+    use wfcast_core::runner::{RunOptions, run_scenario};
+
+    const BODY: &str = "end = \"2027-03\"\nstep = \"year\"\n[attrition]\ndefault = 0.1\n";
+
+    fn prepared(name: &str) -> wfcast_core::runner::Prepared {
+        let rows = vec![wfcast_testkit::staff("Analyst", "5", "London", 40.0, 1.0)];
+        wfcast_testkit::prepared(name, BODY, "", rows)
+    }
+
+    fn options() -> RunOptions {
+        RunOptions { runs: Some(5), threads: Some(1), seed: Some(3), ..Default::default() }
+    }
+
+    #[test]
+    fn a_scaled_run_says_to_what_and_by_how_much_in_one_line() {
+        let p = prepared("trust");
+        let mut result = run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &options(), &|| {}).unwrap();
+        assert_eq!(scaling_line(&result), None);
+        result.area = TRUST.into();
+        result.scaling = Some(trust_scaling());
+        assert_eq!(
+            scaling_line(&result).unwrap(),
+            format!(
+                "scaled to {TRUST} from England: 2 amounts (supply graduates: intake x0.0213, supply recruitment: \
+                 max_per_year x0.025); 1 rule applies to nothing here"
+            )
+        );
+    }
+
+    #[test]
+    fn a_comparison_table_is_headed_by_its_area_or_each_when_they_differ() {
+        let (_, mut c) = run_comparison(&[prepared("a"), prepared("b")], &options(), &|| {}).unwrap();
+        assert!(
+            comparison_table(&c).starts_with("### London at 2027-03: 5 runs per scenario"),
+            "{}",
+            comparison_table(&c)
+        );
+        c.scenarios.iter_mut().for_each(|m| m.area = TRUST.into());
+        assert!(comparison_table(&c).starts_with(&format!("### {TRUST} at 2027-03: 5 runs")));
+        c.scenarios[1].area = "England".into();
+        let table = comparison_table(&c);
+        assert!(
+            table.starts_with(&format!("### {TRUST} / England (the scenarios' areas differ) at 2027-03")),
+            "{table}"
+        );
+    }
 }

@@ -1,11 +1,11 @@
 //! Excel workbooks of results: a run's or a comparison's tables (and charts) as `.xlsx`.
 //!
-//! A run's `results.xlsx` ([`ResultsXlsx`]) has a `Headline` sheet (the England totals of staff
+//! A run's `results.xlsx` ([`ResultsXlsx`]) has a `Headline` sheet (the area's totals of staff
 //! in post, demand and the gap at each reporting date, formatted for a board paper), one sheet
 //! per level of aggregation in the long format of `summary.csv`, a `Charts` sheet with the PNGs
 //! of the folder's `charts/` and an `About` sheet (what was run, with which files). A
 //! comparison's `comparison.xlsx` ([`write_comparison_workbook`]) has the same four kinds of
-//! sheet for a comparison: each scenario's England figures at the last date with its difference
+//! sheet for a comparison: each scenario's totals at the last date with its difference
 //! from the first, the whole of `comparison.csv`, the comparison charts and what was run.
 //!
 //! Every number is written as a number (formatted, never as text), so that the sheets can be
@@ -26,7 +26,7 @@ mod sheets;
 mod tests;
 
 use crate::chart::CHARTS_DIR;
-use crate::format::display_title;
+use crate::format::{area, display_title, shared_area};
 use charts::{chart_images, is_png, read_pngs};
 use comparison::comparison_workbook;
 use results::results_workbook;
@@ -47,7 +47,8 @@ impl Exporter for ResultsXlsx {
         let in_charts = |p: &Path| p.parent() == Some(Path::new(CHARTS_DIR)) && is_png(p);
         let pngs = made.iter().filter(|(p, _)| in_charts(p)).cloned().collect();
         let path = PathBuf::from(RESULTS_XLSX);
-        let bytes = results_workbook(results, &chart_images(pngs, &results.roles(), "")?).map_err(xlsx_error(&path))?;
+        let charts = chart_images(pngs, &results.roles(), "", area(&results.meta))?;
+        let bytes = results_workbook(results, &charts).map_err(xlsx_error(&path))?;
         Ok(vec![(path, bytes)])
     }
 }
@@ -56,7 +57,7 @@ impl Exporter for ResultsXlsx {
 /// embedding the PNGs of `dir/charts/` if there are any, and returns its path.
 pub fn write_results_workbook(results: &Results, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(RESULTS_XLSX);
-    let charts = chart_images(read_pngs(&dir.join(CHARTS_DIR))?, &results.roles(), "")?;
+    let charts = chart_images(read_pngs(&dir.join(CHARTS_DIR))?, &results.roles(), "", area(&results.meta))?;
     let bytes = results_workbook(results, &charts).map_err(xlsx_error(&path))?;
     export::write_file(&path, &bytes)?;
     Ok(path)
@@ -68,7 +69,7 @@ pub fn write_results_workbook(results: &Results, dir: &Path) -> Result<PathBuf> 
 pub fn write_comparison_workbook(comparison: &Comparison, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(COMPARISON_XLSX);
     let first = comparison.scenarios.first().map(display_title).unwrap_or_default();
-    let charts = chart_images(read_pngs(&dir.join(CHARTS_DIR))?, &[], first)?;
+    let charts = chart_images(read_pngs(&dir.join(CHARTS_DIR))?, &[], first, &shared_area(&comparison.scenarios))?;
     let bytes = comparison_workbook(comparison, &charts).map_err(xlsx_error(&path))?;
     export::write_file(&path, &bytes)?;
     Ok(path)

@@ -3,7 +3,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use crate::format::{display_title, fmt_share as share, month_label};
+use crate::format::{display_title, fmt_share as share, month_label, shared_area};
 use wfcast_core::results::{Comparison, ComparisonRow, Row};
 
 /// The rows of one scenario's series in a comparison, in date order.
@@ -72,7 +72,7 @@ pub(super) fn compare_subjects(c: &Comparison) -> Vec<String> {
     vec![titles(c).join(" vs "), format!("Comparison of {} scenarios", c.scenarios.len())]
 }
 
-/// Chart 6: every scenario's England gap, overlaid.
+/// Chart 6: every scenario's gap in the baseline's area, overlaid.
 pub(super) fn compare_gap(c: &Comparison) -> Option<FanChart> {
     let first = c.scenarios.first()?;
     let fans: Vec<Fan> = c
@@ -92,7 +92,8 @@ pub(super) fn compare_gap(c: &Comparison) -> Option<FanChart> {
     }
     let dates: Vec<String> = first_rows.iter().map(|r| r.row.date.clone()).collect();
     let subtitle = format!(
-        "England, all roles: the gap between demand and supply in FTE {} (above 0 = shortfall). {}",
+        "{}, all roles: the gap between demand and supply in FTE {} (above 0 = shortfall). {}",
+        shared_area(&c.scenarios),
         when(&dates),
         fan_reading(first, false)
     );
@@ -108,7 +109,7 @@ pub(super) fn compare_gap(c: &Comparison) -> Option<FanChart> {
     })
 }
 
-/// Chart 8: each later scenario's per-run difference in the England gap from the first.
+/// Chart 8: each later scenario's per-run difference in the gap from the first.
 pub(super) fn compare_difference(c: &Comparison) -> Option<FanChart> {
     let first = c.scenarios.first()?;
     let others = c.scenarios.len().saturating_sub(1);
@@ -153,8 +154,9 @@ pub(super) fn compare_difference(c: &Comparison) -> Option<FanChart> {
     let subjects =
         vec![format!("{others_titles}: difference from {first_title}"), format!("Difference from {first_title}")];
     let subtitle = format!(
-        "England, all roles: each run's gap minus the same run's gap in {first_title} (same random numbers), FTE; \
+        "{}, all roles: each run's gap minus the same run's gap in {first_title} (same random numbers), FTE; \
          below 0 = a smaller gap. {}",
+        shared_area(&c.scenarios),
         fan_reading(&c.scenarios[1], others == 1)
     );
     Some(FanChart {

@@ -2,7 +2,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use crate::format::thousands;
+use crate::format::{area, thousands};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use wfcast_core::results::Results;
@@ -54,7 +54,8 @@ pub(super) fn supply_demand_families(results: &Results) -> Option<FamilyPanels> 
         "role family (the scenario's mapping of roles)"
     };
     let subtitle = format!(
-        "England, by {mapping}: demand and supply in FTE {}; each panel has its own scale. {}",
+        "{}, by {mapping}: demand and supply in FTE {}; each panel has its own scale. {}",
+        area(meta),
         when(&dates),
         fan_reading(meta, true)
     );

@@ -1,7 +1,7 @@
 //! The chart of joiners by route and leavers, year by year.
 use super::axis::*;
 use super::kit::*;
-use crate::format::{financial_year_label, thousands};
+use crate::format::{area, financial_year_label, thousands};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use wfcast_core::results::Results;
@@ -47,8 +47,9 @@ pub(super) fn flows(results: &Results) -> Option<Flows> {
     let mut legend = vec![entry(Key::Block(LEAVERS), "Leavers"), entry(Key::Heading, "Joiners by route:")];
     legend.extend(routes.iter().map(|(r, c)| entry(Key::Block(*c), r)));
     let subtitle = format!(
-        "England, all roles: people joining by supply route (left bar) and leaving the NHS (right bar, grey) over \
+        "{}, all roles: people joining by supply route (left bar) and leaving the NHS (right bar, grey) over \
          each financial year; {}, headcount.",
+        area(meta),
         if is_deterministic(meta) { "expected values" } else { "means of runs" }
     );
     Some(Flows { header: header(meta, subtitle), legend, years, routes, joiners, leavers })

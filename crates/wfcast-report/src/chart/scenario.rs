@@ -1,12 +1,12 @@
-//! A scenario's fan charts: demand and supply (England and per role), the gap with the share
+//! A scenario's fan charts: demand and supply (the baseline's area and per role), the gap with the share
 //! of runs short, and the cost of staff in post.
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use crate::format::fmt_share as share;
+use crate::format::{area, fmt_share as share};
 use wfcast_core::results::{Meta, Results, Row};
 
-/// Chart 1: demand and supply over time, England or one role.
+/// Chart 1: demand and supply over time, in the baseline's area or one role.
 pub(super) fn supply_demand(results: &Results, role: Option<&str>) -> Option<FanChart> {
     let level = if role.is_some() { "role" } else { "total" };
     let demand = results.series(level, role, None, None, "demand_fte");
@@ -19,7 +19,7 @@ pub(super) fn supply_demand(results: &Results, role: Option<&str>) -> Option<Fan
         Fan::of("Demand: funded posts", DEMAND, &demand, 1.0, true),
         Fan::of("Supply: staff in post", SUPPLY, &supply, 1.0, true),
     ];
-    let whom = role.map_or("England, all roles".to_string(), |r| format!("{r}, England"));
+    let whom = role.map_or(format!("{}, all roles", area(meta)), |r| format!("{r}, {}", area(meta)));
     let dates = dates_of(if demand.is_empty() { &supply } else { &demand });
     let subtitle = format!("{whom}: demand and supply in FTE {}. {}", when(&dates), fan_reading(meta, true));
     Some(FanChart {
@@ -54,7 +54,7 @@ pub(super) fn shortfall_notes(rows: &[&Row], meta: &Meta) -> Vec<Note> {
         .collect()
 }
 
-/// Chart 2: the England gap with the share of runs in shortfall.
+/// Chart 2: the area's gap with the share of runs in shortfall.
 pub(super) fn gap_total(results: &Results) -> Option<FanChart> {
     let rows = results.total("gap_fte");
     if rows.is_empty() {
@@ -68,7 +68,8 @@ pub(super) fn gap_total(results: &Results) -> Option<FanChart> {
         "Labels: share of runs in which demand exceeds supply."
     };
     let subtitle = format!(
-        "England, all roles: the gap between demand and supply in FTE {} (above 0 = shortfall). {} {labels}",
+        "{}, all roles: the gap between demand and supply in FTE {} (above 0 = shortfall). {} {labels}",
+        area(meta),
         when(&dates_of(&rows)),
         fan_reading(meta, true)
     );
@@ -93,7 +94,8 @@ pub(super) fn cost(results: &Results) -> Option<FanChart> {
     let meta = &results.meta;
     let fans = vec![Fan::of("Cost of staff in post", COST, &rows, 1e6, true)];
     let subtitle = format!(
-        "England, all roles: yearly pay and on-costs of the staff in post {}, £ million. {}",
+        "{}, all roles: yearly pay and on-costs of the staff in post {}, £ million. {}",
+        area(meta),
         when(&dates_of(&rows)),
         fan_reading(meta, true)
     );

@@ -1,11 +1,13 @@
-//! Tests of the charts drawn here: the families chart's panels and the backtest charts.
+//! Tests of the charts drawn here: the families chart's panels, the area charts name, and the
+//! backtest charts.
 use super::backtest::backtest_chart;
 use super::families::PANEL_HEIGHT;
 use super::kit::{HEIGHT, WIDTH};
 use super::*;
 use wfcast_core::backtest::{ALL_ROLES, Actual, BacktestMeta, BacktestResults, Method, Point, Score, TOTAL};
 use wfcast_core::engine::Mode;
-use wfcast_core::results::{FileHash, Meta, Row};
+use wfcast_core::model::rebase::{ScaledAmount, Scaling};
+use wfcast_core::results::{Comparison, ComparisonRow, FileHash, Meta, Row};
 use wfcast_core::scenario::Month;
 
 /// The roles of [`synthetic_backtest`].
@@ -99,7 +101,7 @@ fn svg_texts(path: &Path) -> (Vec<String>, (u32, u32)) {
 
 /// Results by hand with the `family` level: `families` families (the first two of the
 /// framework), each with a fan of supply below demand, and their roles in scenario.toml.
-fn family_results(families: &[&str], deterministic: bool) -> Results {
+pub(crate) fn family_results(families: &[&str], deterministic: bool) -> Results {
     let dates = ["2025-03", "2026-03", "2027-03", "2028-03", "2029-03", "2030-03"];
     let meta = Meta {
         scenario: "fam".into(),
@@ -152,6 +154,130 @@ fn family_results(families: &[&str], deterministic: bool) -> Results {
         }
     }
     Results { meta, scenario_toml: toml, rows }
+}
+
+/// The area of a trust's own extract, for the tests of outputs that name it.
+pub(crate) const TRUST: &str = "Ockby Hospitals NHS Trust (RXX)";
+
+/// What running a national scenario on [`TRUST`]'s extract scaled, by hand.
+pub(crate) fn trust_scaling() -> Scaling {
+    let amount = |item: &str, basis: &str, own: f64, here: f64, written: f64| ScaledAmount {
+        item: item.into(),
+        basis: basis.into(),
+        own,
+        here,
+        factor: here / own,
+        written,
+        scaled: written * here / own,
+    };
+    Scaling {
+        own_baseline: "seeds/esr_informatics_2025.csv".into(),
+        own_area: "England".into(),
+        amounts: vec![
+            amount("supply graduates: intake", "headcount of its entry cells", 4800.0, 102.0, 250.0),
+            amount("supply recruitment: max_per_year", "headcount of the cells it hires into", 52000.0, 1300.0, 1200.0),
+        ],
+        dropped: vec![
+            "attrition rule 2 names the region London, which this baseline lacks: it applies to nothing".into(),
+        ],
+    }
+}
+
+/// Results by hand of a run on [`TRUST`]'s extract, scaled ([`trust_scaling`]): two role
+/// families, the totals (supply, demand, gap, flows of one route, cost) and one role.
+pub(crate) fn trust_results() -> Results {
+    let mut r = family_results(&["Data", "IT operations"], false);
+    r.meta.area = TRUST.into();
+    r.meta.scaling = Some(trust_scaling());
+    r.meta.routes = vec!["graduates".into()];
+    r.meta.levels = vec!["total".into(), "role".into(), "family".into()];
+    let metrics = [
+        ("headcount", 130.0, false),
+        ("fte", 120.0, false),
+        ("demand_fte", 135.0, false),
+        ("gap_fte", 15.0, false),
+        ("leavers", 14.0, true),
+        ("joiners", 12.0, true),
+        ("joiners:graduates", 5.0, true),
+        ("cost_gbp", 6.0e6, false),
+    ];
+    for (t, date) in r.meta.report_dates.clone().iter().enumerate() {
+        for (level, role, scale) in [("total", None, 1.0), ("role", Some("Data role 0"), 0.4)] {
+            for (metric, size, flow) in metrics {
+                if (flow && t == 0) || (level == "role" && metric == "cost_gbp") {
+                    continue;
+                }
+                let mid = size * scale * (1.0 + 0.02 * t as f64);
+                let w = size * scale * 0.01 * t as f64;
+                rows_push(&mut r.rows, date, level, role, metric, mid, w);
+            }
+        }
+    }
+    r
+}
+
+/// Adds a row of a fan of median `mid` and half-width `w`.
+fn rows_push(rows: &mut Vec<Row>, date: &str, level: &str, role: Option<&str>, metric: &str, mid: f64, w: f64) {
+    rows.push(Row {
+        date: date.into(),
+        level: level.into(),
+        role: role.map(String::from),
+        band: None,
+        region: None,
+        metric: metric.into(),
+        mean: mid,
+        sd: w / 3.3,
+        p: [mid - w, mid - w / 3.0, mid, mid + w / 3.0, mid + w],
+        p_shortfall: (metric == "gap_fte").then_some(0.8),
+    });
+}
+
+#[test]
+fn a_trusts_charts_name_its_area_and_never_england() {
+    let dir = out_dir("trust");
+    std::fs::create_dir_all(&dir).unwrap();
+    let results = trust_results();
+    let files = write_scenario_charts(&results, &dir).unwrap();
+    let role = format!("supply_demand_{}", slug("Data role 0"));
+    for (stem, whom) in [
+        ("supply_demand_total", format!("{TRUST}, all roles: demand and supply")),
+        (role.as_str(), format!("Data role 0, {TRUST}: demand and supply")),
+        ("gap_total", format!("{TRUST}, all roles: the gap")),
+        ("flows", format!("{TRUST}, all roles: people joining")),
+        ("cost", format!("{TRUST}, all roles: yearly pay")),
+        (FAMILIES_CHART, format!("{TRUST}, by role family")),
+    ] {
+        let svg = dir.join(format!("{stem}.svg"));
+        assert!(files.contains(&svg), "{stem}: {files:?}");
+        let all = svg_texts(&svg).0.join(" ");
+        assert!(all.contains(&whom), "{stem}: `{whom}` missing: {all}");
+        assert!(!all.contains("England"), "{stem} names England: {all}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_comparison_names_the_area_its_scenarios_share_or_each_when_they_differ() {
+    let one = trust_results();
+    let scenario = |name: &str, area: &str| Meta { scenario: name.into(), area: area.into(), ..one.meta.clone() };
+    let rows = |name: &str| {
+        one.rows
+            .iter()
+            .filter(|r| r.level == "total" && r.metric == "gap_fte")
+            .map(|r| ComparisonRow { scenario: name.into(), row: r.clone(), diff: None })
+            .collect::<Vec<_>>()
+    };
+    let mut c = Comparison {
+        name: "compare-a-b".into(),
+        scenarios: vec![scenario("a", TRUST), scenario("b", TRUST)],
+        rows: [rows("a"), rows("b")].concat(),
+    };
+    let subtitle = compare_gap(&c).unwrap().header.subtitle;
+    assert!(subtitle.starts_with(&format!("{TRUST}, all roles: the gap")), "{subtitle}");
+    assert!(!subtitle.contains("England"), "{subtitle}");
+    c.scenarios[1].area = "England".into();
+    let subtitle = compare_gap(&c).unwrap().header.subtitle;
+    assert!(subtitle.starts_with(&format!("{TRUST} / England (the scenarios' areas differ), all roles")), "{subtitle}");
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! A scenario's assumptions, read back from `scenario.toml` into one table.
+//! A scenario's assumptions, read back from `scenario.toml` into one table, and what was scaled
+//! when it ran on another baseline than its own.
 use super::html::render;
 use super::tables::{Source, families_source};
 use super::text::{Unit, and_list, fmt_selector, fmt_spec};
 use super::view::View;
-use crate::format::{MONTH_NAMES, fmt_pct, fmt_plain, full_month_label, typeset};
+use crate::format::{MONTH_NAMES, area, factor, fmt_pct, fmt_plain, full_month_label, typeset};
 use std::fmt::Write as _;
+use wfcast_core::model::rebase::Scaling;
 use wfcast_core::sampling::ParamSpec;
 use wfcast_core::scenario::{ScenarioFile, SupplyKind, Target};
 
@@ -80,6 +82,47 @@ struct Section<'a> {
     error: Option<&'a str>,
     title: &'a str,
     groups: Vec<Part>,
+    /// What was scaled, when the scenario ran on another baseline than its own.
+    scaling: Option<Scaled<'a>>,
+}
+
+/// What running a scenario on another baseline scaled (`meta.json`'s `scaling`), as shown.
+struct Scaled<'a> {
+    /// The area and file of the scenario's own baseline.
+    own_area: &'a str,
+    own_baseline: &'a str,
+    /// The area and file of the baseline it ran on.
+    area: &'a str,
+    baseline: &'a str,
+    /// Each amount: what it is, its basis, then own, here, factor, written and scaled.
+    rows: Vec<(&'a str, &'a str, [String; 5])>,
+    /// What applies to nothing on this baseline, each a sentence.
+    dropped: &'a [String],
+}
+
+/// The amounts of `s`, formatted: a basis and amounts to two decimals, the factor to three
+/// significant figures.
+fn scaled<'a>(v: &View<'a>, s: &'a Scaling) -> Scaled<'a> {
+    let meta = v.meta();
+    let num = |x: f64| fmt_plain(x, 2);
+    Scaled {
+        own_area: &s.own_area,
+        own_baseline: &s.own_baseline,
+        area: area(meta),
+        baseline: &meta.baseline.path,
+        rows: s
+            .amounts
+            .iter()
+            .map(|a| {
+                (
+                    a.item.as_str(),
+                    a.basis.as_str(),
+                    [num(a.own), num(a.here), factor(a.factor), num(a.written), num(a.scaled)],
+                )
+            })
+            .collect(),
+        dropped: &s.dropped,
+    }
 }
 
 /// What an intervention changes, in words.
@@ -97,8 +140,9 @@ pub(super) fn target_name(t: Target) -> &'static str {
 /// The assumptions section, rendered: the scenario as run, read back from `scenario.toml`.
 pub(super) fn assumptions(v: &View, lvl: usize, idp: &str) -> String {
     let title = &v.meta().title;
+    let scaling = v.meta().scaling.as_ref().map(|s| scaled(v, s));
     let Some(spec) = &v.spec else {
-        return render(&Section { lvl, idp, error: Some(&v.spec_error), title, groups: Vec::new() });
+        return render(&Section { lvl, idp, error: Some(&v.spec_error), title, groups: Vec::new(), scaling });
     };
     let mut a = Assumptions::default();
     run_rows(&mut a, v, spec);
@@ -107,7 +151,7 @@ pub(super) fn assumptions(v: &View, lvl: usize, idp: &str) -> String {
     demand_rows(&mut a, spec);
     intervention_rows(&mut a, spec);
     cost_rows(&mut a, spec);
-    render(&Section { lvl, idp, error: None, title, groups: a.groups })
+    render(&Section { lvl, idp, error: None, title, groups: a.groups, scaling })
 }
 
 /// The run: baseline, projection, reporting dates, runs and seed, new roles and regions, families.

@@ -4,7 +4,7 @@ use super::svg::{ChartFiles, Figures};
 use super::text::and_list;
 use super::view::{Group, TOTAL, View, gap_sentence};
 use crate::chart::{FAMILIES_CHART, GAP_BY_REGION_CHART, slug};
-use crate::format::{fmt_money, fmt_pct_whole, fmt_share, full_month_label, typeset};
+use crate::format::{area, fmt_money, fmt_pct_whole, fmt_share, full_month_label, typeset};
 use std::fmt::Write as _;
 use wfcast_core::results::Row;
 
@@ -14,7 +14,7 @@ use wfcast_core::results::Row;
 struct Charts<'a> {
     lvl: usize,
     idp: &'a str,
-    /// The figures of England, the regions, flows, cost and families (rendered).
+    /// The figures of the baseline's area, the regions, flows, cost and families (rendered).
     main: Vec<String>,
     /// A figure per role.
     roles: Vec<String>,
@@ -25,24 +25,25 @@ struct Charts<'a> {
 /// The charts of a scenario folder, each with its reading, rendered.
 pub(super) fn charts(v: &View, files: &ChartFiles, figs: &mut Figures, lvl: usize, idp: &str) -> String {
     let last = &v.last;
-    let mut wanted: Vec<(String, &str, String)> = vec![
+    let area = area(v.meta());
+    let mut wanted: Vec<(String, String, String)> = vec![
         (
             "supply_demand_total.svg".into(),
-            "England: supply and demand",
+            format!("{area}: supply and demand"),
             gap_sentence(v, "total", TOTAL, None, last).unwrap_or_else(na),
         ),
-        ("gap_total.svg".into(), "England: the gap between demand and supply", gap_reading(v)),
-        ("gap_heatmap.svg".into(), "Shortfall by role and band", heatmap_reading(v)),
+        ("gap_total.svg".into(), format!("{area}: the gap between demand and supply"), gap_reading(v)),
+        ("gap_heatmap.svg".into(), "Shortfall by role and band".into(), heatmap_reading(v)),
     ];
     if let Some(t) = region_reading(v) {
-        wanted.push((format!("{GAP_BY_REGION_CHART}.svg"), "The gap by region", t));
+        wanted.push((format!("{GAP_BY_REGION_CHART}.svg"), "The gap by region".into(), t));
     }
-    wanted.push(("flows.svg".into(), "Joiners by route and leavers", flows_reading(v)));
+    wanted.push(("flows.svg".into(), "Joiners by route and leavers".into(), flows_reading(v)));
     if v.has_metric("cost_gbp") {
-        wanted.push(("cost.svg".into(), "Pay bill of staff in post", cost_reading(v)));
+        wanted.push(("cost.svg".into(), "Pay bill of staff in post".into(), cost_reading(v)));
     }
     if let Some(reading) = families_reading(v) {
-        wanted.push((format!("{FAMILIES_CHART}.svg"), "Supply and demand by role family", reading));
+        wanted.push((format!("{FAMILIES_CHART}.svg"), "Supply and demand by role family".into(), reading));
     }
     let mut shown: Vec<String> = Vec::new();
     let mut fig = |file: String, title: &str, reading: String| {
@@ -50,7 +51,7 @@ pub(super) fn charts(v: &View, files: &ChartFiles, figs: &mut Figures, lvl: usiz
         shown.push(file);
         f
     };
-    let main = wanted.into_iter().map(|(file, title, reading)| fig(file, title, reading)).collect();
+    let main = wanted.into_iter().map(|(file, title, reading)| fig(file, &title, reading)).collect();
     let roles = v
         .results
         .roles()
@@ -77,13 +78,14 @@ fn na() -> String {
     "The numbers for this chart are not in the summary.".to_string()
 }
 
-/// The reading of the England gap over time.
+/// The reading of the area's gap over time.
 fn gap_reading(v: &View) -> String {
     let last = &v.last;
     let when = full_month_label(last);
+    let area = area(v.meta());
     match (v.total("gap_fte", &v.first), v.total("gap_fte", last)) {
         (Some(a), Some(b)) if v.det => format!(
-            "The England gap goes from {} FTE in {} to {} FTE by {when} (positive is a shortfall).",
+            "The {area} gap goes from {} FTE in {} to {} FTE by {when} (positive is a shortfall).",
             typeset(v.mid(a), 0),
             full_month_label(&v.first),
             typeset(v.mid(b), 0)
@@ -95,7 +97,7 @@ fn gap_reading(v: &View) -> String {
                 .filter_map(|d| v.total("gap_fte", d).map(|r| (d.clone(), v.mid(r))))
                 .max_by(|x, y| x.1.total_cmp(&y.1));
             let mut t = format!(
-                "The England gap goes from {} FTE in {} to {} FTE by {when} (90% interval {}); a shortfall in {} of runs \
+                "The {area} gap goes from {} FTE in {} to {} FTE by {when} (90% interval {}); a shortfall in {} of runs \
                  by then.",
                 typeset(v.mid(a), 0),
                 full_month_label(&v.first),

@@ -6,7 +6,7 @@ use super::text::{and_list, shell_word};
 use super::view::{Group, TOTAL, View};
 use super::{SHIPPED_SEED_SHA256, default_levels};
 use crate::chart::slug;
-use crate::format::{fmt_money, fmt_share, full_month_label, typeset};
+use crate::format::{area, fmt_money, fmt_share, full_month_label, shared_area, typeset};
 use askama::Template;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -49,7 +49,7 @@ pub(super) fn cmp_rows<'c>(
         .collect()
 }
 
-/// The comparison's England row of one scenario, metric and date.
+/// The comparison's total row of one scenario, metric and date.
 pub(super) fn cmp_row<'c>(c: &'c Comparison, scenario: &str, metric: &str, date: &str) -> Option<&'c ComparisonRow> {
     cmp_rows(c, "total", TOTAL, metric, date).into_iter().find(|r| r.scenario == scenario)
 }
@@ -80,6 +80,8 @@ struct Cmp<'c> {
     titles: Vec<String>,
     reference: String,
     others: &'c [Meta],
+    /// The area the scenarios' baselines cover (each named when they differ).
+    area: String,
 }
 
 /// The body of a comparison's page.
@@ -95,12 +97,16 @@ struct ComparisonPage<'a> {
     /// Each scenario's short title, name and title.
     scenarios: Vec<(String, &'a str, &'a str)>,
     illustrative: bool,
+    /// Each scenario's short title and area, when their areas differ (else empty).
+    areas: Vec<(String, &'a str)>,
     toc: Vec<TocItem>,
     /// How to read the numbers, rendered.
     guide: String,
-    /// England at the last date, a row per measure and a column per scenario.
+    /// The area the scenarios' baselines cover.
+    area: &'a str,
+    /// The area at the last date, a row per measure and a column per scenario.
     england: Vec<(&'static str, Vec<Cell>)>,
-    /// The England gap at each reporting date.
+    /// The area's gap at each reporting date.
     by_date: Vec<(String, Vec<Cell>)>,
     /// The short titles of the scenarios other than the reference.
     others: Vec<String>,
@@ -147,6 +153,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
         reference: titles.first().cloned().unwrap_or_default(),
         titles,
         others: &c.scenarios[c.scenarios.len().min(1)..],
+        area: shared_area(&c.scenarios),
     };
     let title = format!("Comparing scenarios: {}", and_list(&x.titles));
     let mut toc = vec![
@@ -175,8 +182,14 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
             .map(|(m, t)| (t.clone(), m.scenario.as_str(), m.title.as_str()))
             .collect(),
         illustrative: c.scenarios.iter().any(|m| m.baseline.sha256 == SHIPPED_SEED_SHA256),
+        areas: if c.scenarios.iter().all(|m| area(m) == x.first.map_or("", area)) {
+            Vec::new()
+        } else {
+            x.titles.iter().cloned().zip(c.scenarios.iter().map(area)).collect()
+        },
         toc,
-        guide: reading_guide(det, x.runs, 2, ""),
+        guide: reading_guide(det, x.runs, &x.area, 2, ""),
+        area: &x.area,
         england: england_rows(&x),
         by_date: date_rows(&x),
         others: x.others.iter().map(short_title).collect(),
@@ -191,7 +204,7 @@ pub fn comparison_html(c: &Comparison, dir: &Path) -> String {
     page(&format!("{title} – wfcast report"), &body)
 }
 
-/// England at the last date: supply, demand, gap, runs in shortfall and the pay bill (when
+/// The area at the last date: supply, demand, gap, runs in shortfall and the pay bill (when
 /// there is one), a cell per scenario.
 fn england_rows(x: &Cmp) -> Vec<(&'static str, Vec<Cell>)> {
     let (c, last) = (x.c, x.last.as_str());
@@ -214,7 +227,7 @@ fn england_rows(x: &Cmp) -> Vec<(&'static str, Vec<Cell>)> {
     rows
 }
 
-/// The England gap at each reporting date, a cell per scenario.
+/// The area's gap at each reporting date, a cell per scenario.
 fn date_rows(x: &Cmp) -> Vec<(String, Vec<Cell>)> {
     let dates: Vec<String> = x.first.map(|m| m.report_dates.clone()).unwrap_or_default();
     dates
@@ -283,6 +296,7 @@ fn comparison_charts(x: &Cmp, files: &ChartFiles, figs: &mut Figures) -> Vec<Str
     let last = x.last.as_str();
     let when = x.when.as_str();
     let reference = x.reference.as_str();
+    let area = x.area.as_str();
     let others = x.others;
     let mut body = Vec::new();
     let gaps: Vec<String> = c
@@ -301,11 +315,12 @@ fn comparison_charts(x: &Cmp, files: &ChartFiles, figs: &mut Figures) -> Vec<Str
         })
         .collect();
     let gap_reading = if gaps.is_empty() {
-        "The England gap is not in the comparison table.".to_string()
+        format!("The {area} gap is not in the comparison table.")
     } else {
-        format!("By {when} the England gap is {}.", and_list(&gaps))
+        format!("By {when} the {area} gap is {}.", and_list(&gaps))
     };
-    body.push(figs.figure(files, "compare_gap.svg", "England gap under each scenario", &gap_reading, ""));
+    let gap_title = format!("{area} gap under each scenario");
+    body.push(figs.figure(files, "compare_gap.svg", &gap_title, &gap_reading, ""));
 
     // By role: where each scenario moves the gap most.
     let mut role_bits = Vec::new();
@@ -361,7 +376,7 @@ fn comparison_charts(x: &Cmp, files: &ChartFiles, figs: &mut Figures) -> Vec<Str
     body.push(figs.figure(
         files,
         "compare_difference.svg",
-        &format!("Difference in the England gap from {reference}"),
+        &format!("Difference in the {area} gap from {reference}"),
         &diff_reading,
         "",
     ));

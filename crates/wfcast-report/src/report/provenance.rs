@@ -8,9 +8,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 use wfcast_core::results::{FileKind, Meta};
 
-/// The `wfcast run` command line that reproduces a run.
+/// The `wfcast run` command line that reproduces a run (with `--baseline` when the scenario ran
+/// on another baseline than its own).
 pub(super) fn reproduce_run(meta: &Meta) -> String {
     let mut cmd = format!("wfcast run {}", shell_word(&meta.file));
+    if meta.scaling.is_some() {
+        w!(cmd, " --baseline {}", shell_word(&meta.baseline.path));
+    }
     if meta.is_deterministic() {
         cmd.push_str(" --deterministic");
     } else {

@@ -7,7 +7,7 @@ use super::provenance::provenance;
 use super::svg::{ChartFiles, Figures};
 use super::tables::tables;
 use super::view::{TOTAL, View, gap_sentence};
-use crate::format::{full_month_label, typeset};
+use crate::format::{area, full_month_label, typeset};
 use askama::Template;
 use std::path::Path;
 use wfcast_core::results::{Meta, Results, Row};
@@ -36,22 +36,26 @@ struct Guide<'a> {
     idp: &'a str,
     det: bool,
     runs: String,
+    /// The area whose total the roles' medians do not sum to.
+    area: &'a str,
     /// Fewer than 200 runs: too few to quote the ends of an interval.
     few: bool,
 }
 
-/// The 'how to read the numbers' section, rendered.
-pub(super) fn reading_guide(det: bool, runs: u64, lvl: usize, idp: &str) -> String {
-    render(&Guide { lvl, idp, det, runs: typeset(runs as f64, 0), few: runs < 200 })
+/// The 'how to read the numbers' section, rendered; `area` is the area of the results.
+pub(super) fn reading_guide(det: bool, runs: u64, area: &str, lvl: usize, idp: &str) -> String {
+    render(&Guide { lvl, idp, det, runs: typeset(runs as f64, 0), area, few: runs < 200 })
 }
 
-/// The headline box: England at the last date, and at each reporting date.
+/// The headline box: the baseline's area at the last date, and at each reporting date.
 #[derive(Template)]
 #[template(path = "headline.html", config = "templates/askama.toml")]
 struct Headline<'a> {
     lvl: usize,
     idp: &'a str,
     det: bool,
+    /// The area the baseline covers.
+    area: &'a str,
     /// The last date, in words.
     when: String,
     kpis: Vec<Kpi>,
@@ -60,7 +64,7 @@ struct Headline<'a> {
     rows: Vec<DateRow>,
 }
 
-/// A row of the table of England at each reporting date.
+/// A row of the table of the area at each reporting date.
 struct DateRow {
     label: String,
     /// Supply, demand and gap.
@@ -121,6 +125,7 @@ pub(super) fn headline(v: &View, lvl: usize, idp: &str) -> String {
         lvl,
         idp,
         det: v.det,
+        area: area(v.meta()),
         when: full_month_label(last),
         kpis,
         reading: gap_sentence(v, "total", TOTAL, None, last),
@@ -141,7 +146,7 @@ pub(super) fn scenario_sections(
     let files = ChartFiles::read(dir);
     let mut s = headline(v, lvl, idp);
     if guide {
-        s.push_str(&reading_guide(v.det, v.meta().runs, lvl, idp));
+        s.push_str(&reading_guide(v.det, v.meta().runs, area(v.meta()), lvl, idp));
     }
     s.push_str(&charts(v, &files, figs, lvl, idp));
     s.push_str(&tables(v, lvl, idp));

@@ -2,7 +2,7 @@
 use super::html::{Cell, render};
 use super::text::and_list;
 use super::view::{Group, TOTAL, View};
-use crate::format::{full_month_label, typeset};
+use crate::format::{area, full_month_label, typeset};
 use askama::Template;
 use wfcast_core::band::Band;
 use wfcast_core::grid::{DDAT_FAMILIES, DEFAULT_FAMILIES_FILE, UNMAPPED};
@@ -50,7 +50,7 @@ fn group_table(v: &View, level: &str, what: &str, groups: &[(String, Group)], ca
         TableRow { label: label.to_string(), class, cells, share: String::new() }
     };
     let mut rows: Vec<TableRow<String>> = groups.iter().map(|(label, g)| row(label, level, *g, "")).collect();
-    rows.push(row("England", "total", TOTAL, "total"));
+    rows.push(row(area(v.meta()), "total", TOTAL, "total"));
     render(&GroupTable {
         caption,
         what,
@@ -71,7 +71,7 @@ struct OrganisationTable {
 }
 
 /// Supply, demand and gap at the last date per organisation (with 90% intervals), grouped by
-/// region (each region's own row closing its group), then England, rendered. The organisation
+/// region (each region's own row closing its group), then the area's total, rendered. The organisation
 /// levels hold the organisation's code in the `region` column; its name and region come from
 /// meta.json.
 fn organisation_table(v: &View) -> String {
@@ -107,7 +107,7 @@ fn organisation_table(v: &View) -> String {
         let g = Group { role: None, band: None, region: Some(region) };
         rows.push(row(format!("{region} (region)"), "region", g, "subtotal"));
     }
-    rows.push(row("England".into(), "total", TOTAL, "total"));
+    rows.push(row(area(v.meta()).to_string(), "total", TOTAL, "total"));
     render(&OrganisationTable { det: v.det, when: full_month_label(last), rows })
 }
 
@@ -162,7 +162,7 @@ fn family_table(v: &View, families: &[Group]) -> String {
     };
     let rows = families.iter().map(|g| (g.role.unwrap_or_default(), "family", *g, ""));
     let rows = rows
-        .chain([("England", "total", TOTAL, "total")])
+        .chain([(area(v.meta()), "total", TOTAL, "total")])
         .map(|(label, level, g, class)| TableRow {
             label: label.to_string(),
             class,
@@ -204,6 +204,8 @@ fn family_table(v: &View, families: &[Group]) -> String {
 struct Tables<'a> {
     lvl: usize,
     idp: &'a str,
+    /// The area the baseline covers.
+    area: &'a str,
     /// Each table's heading id (after the prefix), heading and markup.
     parts: Vec<(&'static str, &'static str, String)>,
 }
@@ -244,5 +246,5 @@ pub(super) fn tables(v: &View, lvl: usize, idp: &str) -> String {
     if !v.groups("organisation").is_empty() {
         parts.push(("by-organisation", "By organisation", organisation_table(v)));
     }
-    render(&Tables { lvl, idp, parts })
+    render(&Tables { lvl, idp, area: area(v.meta()), parts })
 }

@@ -1,5 +1,7 @@
-//! The report's own tests: formatting, escaping, inlining SVG and the backtest page.
+//! The report's own tests: formatting, escaping, inlining SVG, the area a report names and what
+//! it says was scaled, and the backtest page.
 use super::backtest::{BacktestView, backtest_html, verdict};
+use super::scenario_html;
 use super::svg::inline_svg;
 use super::text::{Unit, esc, fmt_spec, shell_word};
 use super::{SHIPPED_SEED_SHA256, write_report};
@@ -205,4 +207,85 @@ fn backtest_verdicts_name_what_was_beaten() {
     assert!(verdict(&v, wfcast_core::backtest::TOTAL, "On the total").contains("beat neither benchmark"));
     let html = backtest_html(&results, Path::new("/nonexistent"));
     assert!(html.contains("it beat both benchmarks on 0 of 2 roles."), "{html}");
+}
+
+#[test]
+fn a_trusts_report_names_its_area_and_what_was_scaled() {
+    use crate::chart::tests::{TRUST, trust_results};
+    let results = trust_results();
+    let dir = std::env::temp_dir().join(format!("wfcast-report-trust-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).unwrap();
+    crate::chart::write_scenario_charts(&results, &charts).unwrap();
+    let html = scenario_html(&results, &dir);
+    assert_balanced(&html);
+    let trust = esc(TRUST);
+    assert!(!html.contains("England totals") && !html.contains("England gap") && !html.contains(">England<"), "{html}");
+    for want in [
+        format!("Headline: {trust} at March 2030"),
+        format!("<caption>{trust} at each reporting date"),
+        format!("<strong>Figure 1. {trust}: supply and demand</strong>"),
+        format!("{trust}: the gap between demand and supply"),
+        format!("The {trust} gap goes from"),
+        format!("<th scope=\"row\">{trust}</th>"),
+        format!("do not sum to {trust}'s"),
+    ] {
+        assert!(html.contains(&want), "`{want}` missing");
+    }
+    // What was scaled: the sentence, the table with its numbers, and what applies to nothing.
+    assert!(html.contains(
+        "This scenario was written for England (<code>seeds/esr_informatics_2025.csv</code>); run here on \
+         Ockby Hospitals NHS Trust (RXX)"
+    ));
+    assert!(html.contains("its absolute amounts were scaled by this baseline's share of the cells each covers:"));
+    let table = &html[html.find("<table class=\"scaling\">").expect("the table of amounts scaled")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    for row in [
+        "<td>supply graduates: intake</td><td>headcount of its entry cells</td><td class=\"num\">4,800</td>\
+         <td class=\"num\">102</td><td class=\"num\">0.0213</td><td class=\"num\">250</td><td class=\"num\">5.31</td>",
+        "<td>supply recruitment: max_per_year</td><td>headcount of the cells it hires into</td>\
+         <td class=\"num\">52,000</td><td class=\"num\">1,300</td><td class=\"num\">0.025</td>\
+         <td class=\"num\">1,200</td><td class=\"num\">30</td>",
+    ] {
+        assert!(table.contains(row), "{row} missing: {table}");
+    }
+    assert!(html.contains(
+        "<li>attrition rule 2 names the region London, which this baseline lacks: it applies to nothing</li>"
+    ));
+    assert!(html.contains("--baseline staff.csv"), "the command that reproduces the run names its baseline");
+    // The England of the scenario's own baseline is named once, as where it was written for.
+    assert_eq!(html.matches("England").count(), 1, "{html}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_comparison_report_names_its_area_and_warns_when_the_areas_differ() {
+    use crate::chart::tests::{TRUST, trust_results};
+    use wfcast_core::results::{Comparison, ComparisonRow, Meta};
+    let one = trust_results();
+    let scenario = |name: &str| Meta { scenario: name.into(), title: format!("{name} title"), ..one.meta.clone() };
+    let rows = |name: &str| {
+        let totals = one.rows.iter().filter(|r| r.level == "total");
+        totals.map(|r| ComparisonRow { scenario: name.into(), row: r.clone(), diff: None }).collect::<Vec<_>>()
+    };
+    let mut c = Comparison {
+        name: "compare-a-b".into(),
+        scenarios: vec![scenario("a"), scenario("b")],
+        rows: [rows("a"), rows("b")].concat(),
+    };
+    let html = super::comparison_html(&c, Path::new("/nonexistent"));
+    assert_balanced(&html);
+    let trust = esc(TRUST);
+    assert!(html.contains(&format!("Headline: {trust} at March 2030, scenario by scenario")));
+    assert!(html.contains(&format!("<caption>{trust} gap at each reporting date")));
+    assert!(!html.contains("England") && !html.contains("Different areas"), "{html}");
+    c.scenarios[1].area = "England".into();
+    let html = super::comparison_html(&c, Path::new("/nonexistent"));
+    assert!(html.contains(&format!("Headline: {trust} / England (the scenarios&#39; areas differ) at March 2030")));
+    assert!(
+        html.contains(&format!("<strong>a title</strong>\non {trust}; <strong>b title</strong>\non England.")),
+        "{html}"
+    );
 }

@@ -14,7 +14,7 @@ pub(super) struct Group<'a> {
     pub(super) region: Option<&'a str>,
 }
 
-/// The England total (no role, band or region).
+/// The total of the baseline's area (no role, band or region).
 pub(super) const TOTAL: Group<'static> = Group { role: None, band: None, region: None };
 
 /// The index key of a row: level, group, metric and date, as typed fields rather than one
@@ -106,7 +106,7 @@ impl<'a> View<'a> {
         self.rows.get(&key(level, g, metric, date)).copied()
     }
 
-    /// The England row of one metric and date.
+    /// The row of the area's total of one metric and date.
     pub(super) fn total(&self, metric: &str, date: &str) -> Option<&'a Row> {
         self.get("total", TOTAL, metric, date)
     }
@@ -124,7 +124,7 @@ impl<'a> View<'a> {
         out
     }
 
-    /// Whether the summary has a metric for England at the last date.
+    /// Whether the summary has a metric for the area's total at the last date.
     pub(super) fn has_metric(&self, metric: &str) -> bool {
         self.total(metric, &self.last).is_some()
     }

@@ -1,14 +1,22 @@
 //! The `About` sheet: what was run, with which files and their hashes, and what the numbers are.
 use super::sheets::*;
-use rust_xlsxwriter::Worksheet;
+use crate::format::{area, shared_area};
+use rust_xlsxwriter::{Format, Worksheet};
+use wfcast_core::model::rebase::Scaling;
 use wfcast_core::results::{Comparison, FileHash, Meta};
 
-/// The note every workbook's `About` sheet carries on what its numbers are.
-pub(super) const SUMMARY_NOTE: &str = "Every number is a summary over runs of a per-run aggregate: each run is added up to \
-the England total (or to a role, band or region) first, and the mean, standard deviation and percentiles are then \
-taken over the runs. So the 95th percentile of the England total is the 95th percentile of the run totals, and the \
-percentiles of the groups do not add up to those of the total. The gap is demand minus supply in FTE: positive is a \
-shortfall, and p_shortfall is the share of runs with one. Flows (leavers, joiners, ...) are over the year to the date.";
+/// The note every workbook's `About` sheet carries on what its numbers are, for results that
+/// cover `area`.
+pub(super) fn summary_note(area: &str) -> String {
+    format!(
+        "Every number is a summary over runs of a per-run aggregate: each run is added up to the {area} total (or to \
+         a role, band or region) first, and the mean, standard deviation and percentiles are then taken over the \
+         runs. So the 95th percentile of the {area} total is the 95th percentile of the run totals, and the \
+         percentiles of the groups do not add up to those of the total. The gap is demand minus supply in FTE: \
+         positive is a shortfall, and p_shortfall is the share of runs with one. Flows (leavers, joiners, ...) are \
+         over the year to the date."
+    )
+}
 
 /// A cell of an `About` sheet's value column.
 pub(super) enum Value {
@@ -71,7 +79,7 @@ pub(super) fn scenario_lines(meta: &Meta) -> Vec<AboutLine> {
 
 pub(super) fn results_about(meta: &Meta) -> Vec<AboutLine> {
     let mut lines = scenario_lines(meta);
-    lines.push(text("Note", SUMMARY_NOTE));
+    lines.push(text("Note", summary_note(area(meta))));
     lines
 }
 
@@ -92,7 +100,8 @@ pub(super) fn comparison_about(c: &Comparison) -> Vec<AboutLine> {
             "Every scenario was run with the same seed and run indices (common random numbers): run i of each draws \
              the same numbers for every cell, route and parameter they share. The differences (diff_*) are each \
              scenario minus the reference, run by run, summarised over runs; p_gap_smaller is the share of runs in \
-             which the scenario's gap is smaller than the reference's. {SUMMARY_NOTE}"
+             which the scenario's gap is smaller than the reference's. {}",
+            summary_note(&shared_area(&c.scenarios))
         ),
     ));
     for meta in &c.scenarios {
@@ -124,4 +133,51 @@ pub(super) fn about_sheet(st: &Styles, name: &str, lines: &[AboutLine]) -> Xr<Wo
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(ws)
+}
+
+/// Writes what was scaled (`meta.json`'s `scaling`) on an `About` sheet from `row` on: a
+/// sentence, a table of the amounts (item, basis, own, here, factor, written, scaled) and what
+/// applies to nothing; returns the row after it.
+pub(super) fn scaling_table(ws: &mut Worksheet, st: &Styles, row: u32, meta: &Meta, s: &Scaling) -> Xr<u32> {
+    let mut row = row;
+    let (amount, ratio) = (Format::new().set_num_format("#,##0.00"), Format::new().set_num_format("0.0###"));
+    ws.write_string_with_format(row, 0, "Scaled", &st.key)?;
+    let what = if s.amounts.is_empty() {
+        "it had no absolute amounts to scale: its rates hold as they are.".to_string()
+    } else {
+        "its absolute amounts were scaled by this baseline's share of the cells each covers (factor = here / own):"
+            .to_string()
+    };
+    let sentence = format!(
+        "This scenario was written for {} ({}); run here on {} ({}), {what}",
+        s.own_area,
+        s.own_baseline,
+        area(meta),
+        meta.baseline.path
+    );
+    ws.write_string_with_format(row, 1, sentence, &st.wrap)?;
+    row += 1;
+    if !s.amounts.is_empty() {
+        let header = ["Amount", "Basis", "Own baseline", "Here", "Factor", "As written", "As run"];
+        for (col, label) in header.iter().enumerate() {
+            ws.write_string_with_format(row, col as u16, *label, &st.header)?;
+        }
+        row += 1;
+        for a in &s.amounts {
+            ws.write_string_with_format(row, 0, &a.item, &st.text)?;
+            ws.write_string_with_format(row, 1, &a.basis, &st.wrap)?;
+            put_number(ws, row, 2, Some(a.own), &amount)?;
+            put_number(ws, row, 3, Some(a.here), &amount)?;
+            put_number(ws, row, 4, Some(a.factor), &ratio)?;
+            put_number(ws, row, 5, Some(a.written), &amount)?;
+            put_number(ws, row, 6, Some(a.scaled), &amount)?;
+            row += 1;
+        }
+    }
+    for d in &s.dropped {
+        ws.write_string_with_format(row, 0, "Applies to nothing", &st.key)?;
+        ws.write_string_with_format(row, 1, d, &st.wrap)?;
+        row += 1;
+    }
+    Ok(row)
 }

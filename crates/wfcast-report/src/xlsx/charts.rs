@@ -42,14 +42,19 @@ pub(super) fn is_png(path: &Path) -> bool {
 
 /// The chart PNGs `pngs` (each named by its path) in the order the charts are drawn, each with
 /// a title; `roles` name the per-role charts, `reference` is the first scenario's title in a
-/// comparison.
-pub(super) fn chart_images(pngs: Vec<OutputFile>, roles: &[String], reference: &str) -> Result<Vec<ChartImage>> {
+/// comparison and `area` the area the results cover.
+pub(super) fn chart_images(
+    pngs: Vec<OutputFile>,
+    roles: &[String],
+    reference: &str,
+    area: &str,
+) -> Result<Vec<ChartImage>> {
     let mut pngs: Vec<_> = pngs.into_iter().map(|(path, bytes)| (chart_rank(&path, roles), path, bytes)).collect();
     pngs.sort();
     pngs.into_iter()
         .map(|(_, path, bytes)| {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
-            let title = chart_title(&stem, roles, reference);
+            let title = chart_title(&stem, roles, reference, area);
             let image = Image::new_from_buffer(&bytes)
                 .map_err(|e| Error::io(&path, std::io::Error::other(format!("not a chart PNG: {e}"))))?;
             let (w, h) = (image.width().max(1.0), image.height().max(1.0));
@@ -85,19 +90,19 @@ pub(super) fn chart_rank(path: &Path, roles: &[String]) -> (usize, usize, String
     (fixed.len(), 0, stem)
 }
 
-/// The title of a chart, from its file name.
-pub(super) fn chart_title(stem: &str, roles: &[String], reference: &str) -> String {
+/// The title of a chart, from its file name, naming the `area` the results cover.
+pub(super) fn chart_title(stem: &str, roles: &[String], reference: &str, area: &str) -> String {
     match stem {
-        "supply_demand_total" => "Supply and demand, England (FTE)".into(),
+        "supply_demand_total" => format!("Supply and demand, {area} (FTE)"),
         "supply_demand_families" if !roles.iter().any(|r| slug(r) == "families") => {
             "Supply and demand by role family (FTE)".into()
         }
-        "gap_total" => "Gap between demand and supply, England (FTE), and the share of runs in shortfall".into(),
+        "gap_total" => format!("Gap between demand and supply, {area} (FTE), and the share of runs in shortfall"),
         "gap_heatmap" => "Gap as a share of demand by role and band, at the last date".into(),
         "gap_by_region" => "Gap by region at the last date".into(),
         "flows" => "Joiners by supply route and leavers, per year".into(),
         "cost" => "Pay bill".into(),
-        "compare_gap" => "Gap between demand and supply, England (FTE), by scenario".into(),
+        "compare_gap" => format!("Gap between demand and supply, {area} (FTE), by scenario"),
         "compare_gap_by_role" => "Gap by role at the last date, by scenario".into(),
         "compare_difference" if !reference.is_empty() => {
             format!("Difference from {reference}, run by run with common random numbers")

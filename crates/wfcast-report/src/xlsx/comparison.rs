@@ -1,11 +1,11 @@
-//! A comparison's workbook, `comparison.xlsx`: each scenario's England figures at the last date
+//! A comparison's workbook, `comparison.xlsx`: each scenario's totals at the last date
 //! with its difference from the first, the whole comparison table, its charts and what was run.
 use super::about::*;
 use super::charts::*;
 use super::results::*;
 use super::sheets::*;
 use crate::format;
-use crate::format::{display_title, month_label};
+use crate::format::{display_title, month_label, shared_area};
 use rust_xlsxwriter::{Workbook, Worksheet};
 use wfcast_core::compare::SeriesKey;
 use wfcast_core::results::Comparison;
@@ -67,7 +67,8 @@ pub(super) fn comparison_headline(c: &Comparison, st: &Styles, name: &str) -> Xr
     };
     let titles: Vec<&str> = c.scenarios.iter().map(display_title).collect();
     ws.set_row_height(0, TITLE_HEIGHT)?;
-    ws.write_string_with_format(0, 0, format!("England at {}: {}", month_label(date), titles.join(" vs ")), &st.title)?;
+    let title = format!("{} at {}: {}", shared_area(&c.scenarios), month_label(date), titles.join(" vs "));
+    ws.write_string_with_format(0, 0, title, &st.title)?;
     let runs = if first.is_deterministic() {
         "deterministic (1 run, parameters at their means)".to_string()
     } else {

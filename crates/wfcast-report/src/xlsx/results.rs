@@ -4,11 +4,11 @@ use super::about::*;
 use super::charts::*;
 use super::sheets::*;
 use crate::format;
-use crate::format::{display_title, financial_year_label, month_label};
+use crate::format::{area, display_title, financial_year_label, month_label};
 use rust_xlsxwriter::{Workbook, Worksheet};
 use wfcast_core::results::{Meta, Results, Row};
 
-/// The England measures of a headline: label and metric.
+/// The total measures of a headline: label and metric.
 pub(super) const MEASURES: [(&str, &str); 4] = [
     ("Staff in post, headcount", "headcount"),
     ("Staff in post, FTE", "fte"),
@@ -54,7 +54,12 @@ pub(super) fn results_workbook(results: &Results, charts: &[ChartImage]) -> Xr<V
     let missing = "No charts: this folder had no charts/*.png when the workbook was written (they are drawn with the \
                    run; `wfcast plot` draws them again, then write the workbook again to include them).";
     workbook.push_worksheet(charts_sheet(charts, &st, &names.take("Charts"), missing)?);
-    workbook.push_worksheet(about_sheet(&st, &names.take("About"), &results_about(meta))?);
+    let about = results_about(meta);
+    let mut about_ws = about_sheet(&st, &names.take("About"), &about)?;
+    if let Some(scaling) = &meta.scaling {
+        scaling_table(&mut about_ws, &st, about.len() as u32 + 2, meta, scaling)?;
+    }
+    workbook.push_worksheet(about_ws);
     workbook.save_to_buffer()
 }
 
@@ -96,8 +101,11 @@ pub(super) fn headline_sheet(results: &Results, st: &Styles, name: &str) -> Xr<W
     ws.write_string_with_format(
         2,
         0,
-        "England totals at each reporting date: the median and the 90% interval (5th to 95th percentile) over runs, \
-         and the mean. The gap is demand minus supply: positive is a shortfall.",
+        format!(
+            "{} totals at each reporting date: the median and the 90% interval (5th to 95th percentile) over runs, \
+             and the mean. The gap is demand minus supply: positive is a shortfall.",
+            area(meta)
+        ),
         &st.note,
     )?;
     let columns = [
@@ -128,7 +136,7 @@ pub(super) fn headline_sheet(results: &Results, st: &Styles, name: &str) -> Xr<W
         }
     }
     if row == HEADLINE_HEADER + 1 {
-        ws.write_string_with_format(row, 0, "These results have no England totals.", &st.note)?;
+        ws.write_string_with_format(row, 0, format!("These results have no {} totals.", area(meta)), &st.note)?;
     }
     ws.set_freeze_panes(HEADLINE_HEADER + 1, 1)?;
     Ok(ws)

@@ -194,7 +194,9 @@ fn a_run_workbook_holds_the_headline_every_level_the_charts_and_what_was_run() {
     // Charts: the PNGs embedded, each under its title.
     assert!(has_media(&path));
     let charts = texts(&sheet(&path, "Charts"));
-    assert!(charts.contains(&"Supply and demand, England (FTE)".to_string()), "{charts:?}");
+    // The testkit's baseline has two regions: its area is named by them.
+    assert_eq!(results.meta.area, "London and North");
+    assert!(charts.contains(&"Supply and demand, London and North (FTE)".to_string()), "{charts:?}");
     assert!(charts.contains(&"Supply and demand: Engineer (FTE)".to_string()), "{charts:?}");
     assert!(!charts.iter().any(|t| t.starts_with("No charts")), "{charts:?}");
 
@@ -208,6 +210,45 @@ fn a_run_workbook_holds_the_headline_every_level_the_charts_and_what_was_run() {
     assert!(lines.iter().any(|l| l.starts_with("Every number is a summary over runs of a per-run aggregate")));
     let seed_row = (0..about.height() as u32).find(|&r| string(&about, r, 0) == "Seed").unwrap();
     assert_eq!(float(&about, seed_row, 1), Some(11.0));
+}
+
+#[test]
+fn a_trusts_workbook_names_its_area_and_what_was_scaled() {
+    use crate::chart::tests::{TRUST, trust_scaling};
+    let mut results = results();
+    results.meta.area = TRUST.into();
+    results.meta.scaling = Some(trust_scaling());
+    let dir = tempfile::tempdir().unwrap();
+    let exporters: Vec<Box<dyn Exporter>> = vec![Box::new(crate::chart::Charts), Box::new(ResultsXlsx)];
+    export::write_into(dir.path(), &export::files_of(&results, &exporters).unwrap()).unwrap();
+    let path = dir.path().join(RESULTS_XLSX);
+    let head = texts(&sheet(&path, "Headline"));
+    assert!(head.iter().any(|t| t.starts_with(&format!("{TRUST} totals at each reporting date"))), "{head:?}");
+    let charts = texts(&sheet(&path, "Charts"));
+    assert!(charts.contains(&format!("Supply and demand, {TRUST} (FTE)")), "{charts:?}");
+    assert!(charts.iter().any(|t| t.starts_with(&format!("Gap between demand and supply, {TRUST}"))), "{charts:?}");
+    let about = sheet(&path, "About");
+    let lines = texts(&about);
+    assert!(lines.iter().any(|l| l.contains(&format!("added up to the {TRUST} total"))), "{lines:?}");
+    for t in head.iter().chain(&charts).chain(&lines) {
+        assert!(!t.contains("England") || t.starts_with("This scenario was written for England"), "{t}");
+    }
+    // What was scaled: the sentence, a table of the amounts (numbers as numbers), what applies
+    // to nothing.
+    let scaled = (0..about.height() as u32).find(|&r| string(&about, r, 0) == "Scaled").expect("a Scaled row");
+    assert!(string(&about, scaled, 1).starts_with(
+        "This scenario was written for England (seeds/esr_informatics_2025.csv); run here on Ockby Hospitals NHS \
+         Trust (RXX)"
+    ));
+    let header: Vec<String> = (0..7).map(|c| string(&about, scaled + 1, c)).collect();
+    assert_eq!(header, ["Amount", "Basis", "Own baseline", "Here", "Factor", "As written", "As run"]);
+    assert_eq!(string(&about, scaled + 2, 0), "supply graduates: intake");
+    assert_eq!(string(&about, scaled + 2, 1), "headcount of its entry cells");
+    let numbers: Vec<Option<f64>> = (2..7).map(|c| float(&about, scaled + 2, c)).collect();
+    assert_eq!(numbers, [Some(4800.0), Some(102.0), Some(102.0 / 4800.0), Some(250.0), Some(250.0 * 102.0 / 4800.0)]);
+    assert_eq!(string(&about, scaled + 3, 0), "supply recruitment: max_per_year");
+    assert_eq!(string(&about, scaled + 4, 0), "Applies to nothing");
+    assert!(string(&about, scaled + 4, 1).starts_with("attrition rule 2 names the region London"));
 }
 
 #[test]
@@ -238,7 +279,7 @@ fn a_comparison_workbook_holds_each_scenario_and_its_difference_from_the_first()
     let head = sheet(&path, "Headline");
     let date = comparison.last_date().unwrap();
     assert_eq!(date, "2028-03");
-    assert!(string(&head, 0, 0).starts_with("England at Mar 2028: "), "{}", string(&head, 0, 0));
+    assert!(string(&head, 0, 0).starts_with("London and North at Mar 2028: "), "{}", string(&head, 0, 0));
     assert_eq!(string(&head, HEADLINE_HEADER, 8), "Difference from base: median");
     let mut r = HEADLINE_HEADER + 1;
     for name in ["base", "policy"] {
@@ -283,7 +324,10 @@ fn a_comparison_workbook_holds_each_scenario_and_its_difference_from_the_first()
 
     assert!(has_media(&path));
     let charts = texts(&sheet(&path, "Charts"));
-    assert!(charts.contains(&"Gap between demand and supply, England (FTE), by scenario".into()), "{charts:?}");
+    assert!(
+        charts.contains(&"Gap between demand and supply, London and North (FTE), by scenario".into()),
+        "{charts:?}"
+    );
     let about = texts(&sheet(&path, "About"));
     for want in ["compare-base-policy", "base", "policy", "policy.toml", "Scenario policy: a test"] {
         assert!(about.contains(&want.to_string()), "{want} not in {about:?}");
