@@ -27,7 +27,7 @@ pub struct BacktestCommand {
 /// writes the backtest folder; returns the backtest and its folder.
 pub fn backtest(cmd: &BacktestCommand) -> Result<(Backtest, PathBuf)> {
     let history = wfcast_io::history::load(&cmd.history, cmd.flows.as_deref())?;
-    super::print_warnings(&history.warnings);
+    super::print_warnings(None, &history.warnings);
     let files = (file_hash(&cmd.history)?, cmd.flows.as_deref().map(file_hash).transpose()?);
     let bt = runner::with_threads(cmd.threads, || backtest::backtest(&history, files, &cmd.options))??;
     let dir = folder::write_backtest(&bt, &cmd.history, &cmd.out)?;

@@ -25,7 +25,7 @@ pub const FRAGMENT_MARK: &str = "# Calibrated by `wfcast calibrate`";
 /// Learns rates from history and writes them as a scenario fragment.
 pub fn calibrate(cmd: &CalibrateCommand) -> Result<Calibration> {
     let history = wfcast_io::history::load(&cmd.history, cmd.flows.as_deref())?;
-    super::print_warnings(&history.warnings);
+    super::print_warnings(None, &history.warnings);
     for input in std::iter::once(&cmd.history).chain(&cmd.flows) {
         if same_file(input, &cmd.out) {
             return Err(Error::input("", "--out", format!("{} is an input: not overwriting it", cmd.out.display())));

@@ -46,11 +46,15 @@ pub(crate) fn progress_bar(total: u64, enabled: bool) -> (ProgressBar, impl Fn()
     (bar, tick)
 }
 
-/// Prints warnings (a scenario's, as compiled, or a history's, as read) on standard error,
-/// one `warning:` line each, before anything runs.
-pub(crate) fn print_warnings(warnings: &[String]) {
+/// Prints warnings on standard error before anything runs, one `warning:` line each: a
+/// scenario's as compiled, after the scenario's path (`source`), or a history's as read (which
+/// name their files themselves).
+pub(crate) fn print_warnings(source: Option<&Path>, warnings: &[String]) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        match source {
+            Some(s) => eprintln!("warning: {}: {w}", s.display()),
+            None => eprintln!("warning: {w}"),
+        }
     }
 }
 

@@ -41,7 +41,7 @@ impl RunCommand {
 pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Result<()> {
     // Read and check everything before running anything.
     let prepared = cmd.prepare()?;
-    prepared.iter().for_each(|p| super::print_warnings(&p.model.warnings));
+    prepared.iter().for_each(|p| super::print_warnings(Some(&p.scenario.path), &p.model.warnings));
     for (i, a) in prepared.iter().enumerate() {
         if let Some(b) = prepared[..i].iter().find(|b| b.scenario.name == a.scenario.name) {
             return Err(Error::input(

@@ -28,7 +28,7 @@ pub struct SimulateCommand {
 /// Runs one run of a scenario and writes it as an ESR-shaped history (snapshots and flows).
 pub fn simulate(cmd: &SimulateCommand) -> Result<History> {
     let prep = prepare(&cmd.scenario)?;
-    super::print_warnings(&prep.model.warnings);
+    super::print_warnings(Some(&cmd.scenario), &prep.model.warnings);
     for (flag, path) in [("--snapshots", &cmd.snapshots), ("--flows", &cmd.flows)] {
         let input =
             prep.scenario.files.iter().map(|(p, _)| p).chain([&prep.scenario.baseline]).any(|p| same_file(p, path));

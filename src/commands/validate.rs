@@ -11,7 +11,7 @@ pub fn validate(paths: &[PathBuf], baseline: Option<&Path>) -> Result<Vec<String
         .iter()
         .map(|p| {
             let prep = prepare_on(p, baseline)?;
-            super::print_warnings(&prep.model.warnings);
+            super::print_warnings(Some(p), &prep.model.warnings);
             let m = &prep.model;
             let places = if m.grid.by_organisation() {
                 format!("{} organisations in {} regions", m.grid.organisations.len(), m.grid.regions.len())

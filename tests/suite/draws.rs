@@ -93,6 +93,9 @@ fn a_child_keeps_its_parents_draws_and_draws_its_own_anew() {
         "name = \"parent\"\n{HEAD}[attrition]\ndefault = 0.1\n\n[[attrition.rule]]\nrole = \"Analyst\"\nrate = {{ mean = 0.1, sd = 0.02 }}\n\n{CHANGE}"
     );
     std::fs::write(dir.path().join("parent.toml"), parent_text).unwrap();
+    // Reading a scenario checks that the files it names exist (the model is compiled here
+    // against a baseline held in memory).
+    std::fs::write(dir.path().join("unused.csv"), "role,band,headcount\n").unwrap();
     // The child adds a like-written change (a second, independent one) and overrides the
     // analysts' attrition (one parameter, drawn at the parent's quantile).
     let child_text = format!(

@@ -61,7 +61,12 @@ fn each_shipped_scenario_on_a_trust_extract_forecasts_the_trust_and_names_it() {
             let f = a["factor"].as_f64().unwrap();
             assert!(f > 0.0 && f < 0.1, "{name}: a trust's share of England's cells is small: {a}");
         }
-        assert!(!stdout.contains("England"), "{name}: the terminal says England:\n{stdout}");
+        assert!(!stdout.contains("England,"), "{name}: the terminal says England:\n{stdout}");
+        assert!(stdout.contains(&format!("scaled to {TRUST} from England")), "{name}:\n{stdout}");
+        for chart in ["supply_demand_total.svg", "gap_total.svg", "flows.svg"] {
+            let svg = fs::read_to_string(dir.join("charts").join(chart)).unwrap();
+            assert!(svg.contains(TRUST) && !svg.contains("England"), "{name}: {chart} does not name the trust alone");
+        }
     }
 }
 

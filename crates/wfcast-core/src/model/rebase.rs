@@ -161,11 +161,10 @@ fn adapt(scenario: &Scenario, here: &Known, other: &Known, here_name: &str) -> (
     let spec = &mut out.spec;
     let mut dropped = Vec::new();
     let mut note = |origin: &crate::scenario::Origin, what: String| {
-        dropped.push(format!(
-            "{} of {} applies to nothing here: {here_name} has no {what}",
-            if origin.key.is_empty() { "an item".to_string() } else { origin.key.clone() },
-            origin.file.display()
-        ));
+        let item = if origin.key.is_empty() { "an item".to_string() } else { origin.key.clone() };
+        // Name the file only when it is not the scenario's own (a parent it extends).
+        let file = if origin.file == scenario.path { String::new() } else { format!(" of {}", origin.file.display()) };
+        dropped.push(format!("{item}{file} applies to nothing here: {here_name} has no {what}"));
     };
     for section in [spec.attrition.as_mut(), spec.progression.as_mut()].into_iter().flatten() {
         section.rule.retain_mut(|r| n.selector(&mut r.role, &mut r.region).map_err(|w| note(&r.origin, w)).is_ok());
@@ -477,7 +476,7 @@ add_fte = 50
         let m = Model::compile_on(&scenario(BODY), &trust(), &own(), None).unwrap();
         let s = m.scaling.as_ref().unwrap();
         assert_eq!(s.dropped.len(), 1, "{:?}", s.dropped);
-        assert!(s.dropped[0].starts_with("attrition.rule[0] of s.toml applies to nothing"), "{}", s.dropped[0]);
+        assert!(s.dropped[0].starts_with("attrition.rule[0] applies to nothing"), "{}", s.dropped[0]);
         assert!(s.dropped[0].contains("trust.csv has no region `London`"), "{}", s.dropped[0]);
         assert!(m.warnings.contains(&s.dropped[0]));
         // Every cell here has the default attrition, except the Lead's own rule.
