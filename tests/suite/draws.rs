@@ -2,6 +2,7 @@
 //! draw independently, while a parent's parameters keep their draws in a child that extends
 //! it (common random numbers), and keys that do not collide are as before.
 
+use crate::common::correlation;
 use std::path::Path;
 use wfcast_core::baseline::Baseline;
 use wfcast_core::engine::{Engine, Mode};
@@ -33,15 +34,6 @@ fn from_text(name: &str, text: &str) -> (Scenario, Model) {
 /// The values of parameter `index` of `model` in runs `0..runs` of seed 9.
 fn draws(model: &Model, index: usize, runs: u64) -> Vec<f64> {
     (0..runs).map(|run| Engine::draw_params(model, 9, run, Mode::Stochastic)[index]).collect()
-}
-
-fn correlation(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-    cov / (va * vb).sqrt()
 }
 
 #[test]

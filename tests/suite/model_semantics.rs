@@ -1,5 +1,6 @@
 //! Every rule of MODEL.md checked against numbers: closed forms in deterministic mode,
 //! means and variances in stochastic mode, and the invariants every run keeps.
+use crate::common::correlation;
 use std::path::Path;
 use wfcast_core::band::Band;
 use wfcast_core::baseline::{Baseline, BaselineRow};
@@ -371,15 +372,6 @@ fn parameter_uncertainty_is_one_draw_per_run_shared_by_every_cell() {
     // And the spread across runs is the parameter's, far above the Binomial's.
     let sd = wfcast_core::summary::Stats::of(&a).sd;
     assert!((sd / 100_000.0 - 0.08).abs() < 0.015, "sd of leaver share {}", sd / 100_000.0);
-}
-
-fn correlation(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-    cov / (va * vb).sqrt()
 }
 
 #[test]

@@ -228,21 +228,7 @@ pub fn fmt_money(x: f64) -> String {
     }
 }
 
-/// The months' names, January first.
-pub const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+pub use wfcast_core::scenario::MONTH_NAMES;
 
 /// `2030-03` as `March 2030` (other text as it is).
 pub fn full_month_label(date: &str) -> String {

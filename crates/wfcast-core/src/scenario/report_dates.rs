@@ -1,6 +1,6 @@
 //! Reporting dates fall on step ends (MODEL.md): the check that every reporting date of a
 //! scenario ends a step, with an error that names the dates and what would line up.
-use super::{Month, Step};
+use super::{MONTH_NAMES, Month, Step};
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -45,22 +45,6 @@ pub(super) fn check(path: &Path, start: Month, end: Month, step: Step, report_mo
         ),
     ))
 }
-
-/// The calendar months' names, January first.
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 #[cfg(test)]
 mod tests {
