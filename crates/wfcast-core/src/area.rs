@@ -2,6 +2,7 @@
 //! few organisations by name, else the regions, and `England` only for all seven NHS England
 //! regions (or an extract with neither a region nor an organisation column).
 use crate::baseline::{Baseline, DEFAULT_REGION};
+use crate::names::and_list;
 
 /// The seven NHS England regions: a baseline with staff in all of them covers England.
 pub const NHS_REGIONS: [&str; 7] =
@@ -26,15 +27,6 @@ pub fn area_of(baseline: &Baseline) -> String {
         return DEFAULT_REGION.to_string();
     }
     and_list(&regions.iter().map(|r| r.to_string()).collect::<Vec<_>>())
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 #[cfg(test)]

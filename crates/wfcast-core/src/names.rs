@@ -144,13 +144,22 @@ impl Spellings {
                 .filter(|(i, _)| *i != k)
                 .map(|(_, (s, n))| format!("`{s}` ({n} {})", if *n == 1 { "row" } else { "rows" }))
                 .collect();
-            let list = match others.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-                _ => others.join(""),
-            };
+            let list = and_list(&others);
             out.push(format!("{kind} `{kept}` is also written {list} in {place}: merged as `{kept}`"));
         }
         out
+    }
+}
+
+/// Names in words: `a`, `a and b`, `a, b and c` (nothing for none).
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
     }
 }
 

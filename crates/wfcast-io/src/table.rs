@@ -309,10 +309,7 @@ fn skip_blank_lines(text: &[u8]) -> (usize, usize) {
 /// The required columns for messages: `role, band and headcount`.
 fn required_names(wanted: &[Wanted]) -> String {
     let names: Vec<&str> = wanted.iter().filter(|w| w.required).map(|w| w.name).collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => names.join(""),
-    }
+    wfcast_core::names::and_list(&names)
 }
 
 /// Checks that the bytes are UTF-8 CSV text and returns the length of their byte-order mark

@@ -149,7 +149,7 @@ impl Narrow<'_> {
 fn missing(kind: Kind, names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     let word = if names.len() == 1 { kind.word().to_string() } else { format!("{}s", kind.word()) };
-    format!("{word} {}", crate::area::and_list(&quoted))
+    format!("{word} {}", crate::names::and_list(&quoted))
 }
 
 /// `scenario` as it applies to the baseline `here` knows: what names only roles or regions

@@ -9,14 +9,7 @@ pub fn esc(text: &str) -> String {
     askama::filters::escape(text, super::html::Escape).map(|e| e.to_string()).unwrap_or_default()
 }
 
-/// A list in words: `a`, `a and b`, `a, b and c`.
-pub(super) fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
+pub(super) use wfcast_core::names::and_list;
 
 /// What a parameter measures, for writing its value.
 #[derive(Clone, Copy)]
