@@ -53,34 +53,179 @@ impl StepBinomial {
     /// One draw of `Binomial(n, p)`.
     #[inline]
     pub fn sample(&self, rng: &mut WfRng, n: u64) -> u64 {
+        match self.trivial(rng, n) {
+            Some(x) => x,
+            None => self.invert(rng, n, &self.head(n)),
+        }
+    }
+
+    /// The draws that need no inversion: `n == 0`, `p` of 0 or 1, and `n p >= 10` (BTPE).
+    #[inline]
+    fn trivial(&self, rng: &mut WfRng, n: u64) -> Option<u64> {
         if n == 0 || self.p <= 0.0 {
-            return 0;
+            Some(0)
+        } else if self.p >= 1.0 {
+            Some(n)
+        } else if n as f64 * self.small >= 10.0 {
+            Some(binomial(rng, n, self.p))
+        } else {
+            None
         }
-        if self.p >= 1.0 {
-            return n;
-        }
-        if n as f64 * self.small >= 10.0 {
-            return binomial(rng, n, self.p);
-        }
-        // BINV: walk the probability mass function from 0 until the uniform is used up.
-        // A walk past 110 (over 30 standard deviations when n p < 10) restarts, as in rand_distr.
-        let start = (n as f64 * self.ln_q).exp();
+    }
+
+    /// The first terms of the distribution of the rarer outcome in `n` draws.
+    fn head(&self, n: u64) -> Head {
         let a = (n as f64 + 1.0) * self.odds;
+        let mut r = (n as f64 * self.ln_q).exp();
+        let mut cdf = [r; Head::LEN];
+        for x in 1..Head::LEN {
+            // Past `n` the factor is zero but for rounding: never let a term go negative.
+            r = (r * (a / x as f64 - self.odds)).max(0.0);
+            cdf[x] = cdf[x - 1] + r;
+        }
+        Head { cdf, last: r }
+    }
+
+    /// BINV (Kachitvichyanukul and Schmeiser, as in rand_distr): the smallest `x` whose
+    /// cumulative probability reaches a uniform, read from `head` for the first terms and
+    /// walked term by term beyond them. A walk past 110 (over 30 standard deviations when
+    /// `n p < 10`) restarts, as in rand_distr.
+    #[inline]
+    fn invert(&self, rng: &mut WfRng, n: u64, head: &Head) -> u64 {
         let x = 'draw: loop {
-            let mut r = start;
-            let mut u: f64 = rand::RngExt::random(rng);
-            let mut x = 0u64;
-            while u > r {
-                u -= r;
+            let u: f64 = rand::RngExt::random(rng);
+            // The terms below the uniform, counted without a branch: the cdf only grows.
+            let below: usize = head.cdf.iter().map(|c| usize::from(u > *c)).sum();
+            if below < Head::LEN {
+                break below as u64;
+            }
+            let a = (n as f64 + 1.0) * self.odds;
+            let mut u = u - head.cdf[Head::LEN - 1];
+            let mut r = head.last;
+            let mut x = Head::LEN as u64 - 1;
+            loop {
                 x += 1;
                 if x > 110 {
                     continue 'draw;
                 }
-                r *= a / x as f64 - self.odds;
+                r = (r * (a / x as f64 - self.odds)).max(0.0);
+                if u <= r {
+                    break 'draw x;
+                }
+                u -= r;
             }
-            break x;
         };
+        let x = x.min(n);
         if self.p > 0.5 { n - x } else { x }
+    }
+}
+
+/// The first terms of a Binomial's distribution (of its rarer outcome) for one `n`: what an
+/// inversion needs for nearly every draw, so that it needs neither `exp` nor a division.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Head {
+    /// `P(X <= x)` for `x` below `LEN` (NaN: not computed).
+    cdf: [f64; Head::LEN],
+    /// `P(X = LEN - 1)`.
+    last: f64,
+}
+
+impl Head {
+    const LEN: usize = 4;
+    const NONE: Head = Head { cdf: [f64::NAN; Head::LEN], last: f64::NAN };
+}
+
+/// A [`StepBinomial`] that remembers the first terms of its distribution for the last `n` it
+/// drew with: a cell's stock rarely changes from one step to the next, so most draws take one
+/// uniform and a comparison or two.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CachedBinomial {
+    /// The prepared probability.
+    b: StepBinomial,
+    /// The `n` that `head` is for (`u64::MAX`: none yet).
+    n: u64,
+    head: Head,
+}
+
+impl CachedBinomial {
+    /// Prepares draws with probability `p` (clamped to [0, 1]; NaN is 0).
+    pub fn new(p: f64) -> CachedBinomial {
+        CachedBinomial { b: StepBinomial::new(p), n: u64::MAX, head: Head::NONE }
+    }
+
+    /// The probability, clamped to [0, 1].
+    #[inline]
+    pub fn p(&self) -> f64 {
+        self.b.p
+    }
+
+    /// One draw of `Binomial(n, p)`.
+    #[inline]
+    pub fn sample(&mut self, rng: &mut WfRng, n: u64) -> u64 {
+        if let Some(x) = self.b.trivial(rng, n) {
+            return x;
+        }
+        if self.n != n {
+            self.n = n;
+            self.head = self.b.head(n);
+        }
+        self.b.invert(rng, n, &self.head)
+    }
+}
+
+/// A [`StepBinomial`] used for many draws with different `n` at once (a vacancy-fill route's
+/// fill probability over its cells' open posts): the first terms of its distribution are kept
+/// for every `n` met, up to where the draw leaves inversion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TabledBinomial {
+    /// The prepared probability.
+    b: StepBinomial,
+    /// The first terms for each `n` (NaN until first needed).
+    heads: Vec<Head>,
+}
+
+impl TabledBinomial {
+    /// The longest table kept: beyond it every draw computes its own terms.
+    const MOST: usize = 1024;
+
+    /// Prepares draws with probability `p` (clamped to [0, 1]; NaN is 0).
+    pub fn new(p: f64) -> TabledBinomial {
+        let mut t = TabledBinomial { b: StepBinomial::new(0.0), heads: Vec::new() };
+        t.set(p);
+        t
+    }
+
+    /// Prepares draws with probability `p` instead, keeping the table's memory.
+    pub fn set(&mut self, p: f64) {
+        self.b = StepBinomial::new(p);
+        let small = self.b.small;
+        let len = if small > 0.0 { ((10.0 / small).ceil() as usize).min(Self::MOST) } else { 0 };
+        self.heads.clear();
+        self.heads.resize(len, Head::NONE);
+    }
+
+    /// The probability, clamped to [0, 1].
+    #[inline]
+    pub fn p(&self) -> f64 {
+        self.b.p
+    }
+
+    /// One draw of `Binomial(n, p)`.
+    #[inline]
+    pub fn sample(&mut self, rng: &mut WfRng, n: u64) -> u64 {
+        if let Some(x) = self.b.trivial(rng, n) {
+            return x;
+        }
+        match self.heads.get_mut(n as usize) {
+            Some(head) => {
+                if head.cdf[0].is_nan() {
+                    *head = self.b.head(n);
+                }
+                let head = *head;
+                self.b.invert(rng, n, &head)
+            }
+            None => self.b.invert(rng, n, &self.b.head(n)),
+        }
     }
 }
 
@@ -188,6 +333,26 @@ mod step_binomial_tests {
             let se_var = v * (2.0 / (draws - 1) as f64).sqrt() * 2.0;
             assert!((var - v).abs() < 4.0 * se_var, "n {n} p {p}: variance {var} vs {v}");
             assert!(xs.iter().all(|x| *x >= 0.0 && *x <= n as f64));
+        }
+    }
+
+    #[test]
+    fn cached_and_tabled_binomials_draw_as_the_step_binomial_does() {
+        // The same generator state gives the same draw, whatever was drawn before.
+        for p in [0.0087, 0.11, 0.5, 0.93, 0.999] {
+            let b = StepBinomial::new(p);
+            let mut cached = CachedBinomial::new(p);
+            let mut tabled = TabledBinomial::new(p);
+            let mut rng = WfRng::seed_from_u64(11);
+            for i in 0..20_000u64 {
+                let n = (i * 7919) % 60 + (i % 3) * 500;
+                let (mut r1, mut r2, mut r3) = (rng.clone(), rng.clone(), rng.clone());
+                let x = b.sample(&mut r1, n);
+                assert_eq!(cached.sample(&mut r2, n), x, "p {p} n {n}");
+                assert_eq!(tabled.sample(&mut r3, n), x, "p {p} n {n}");
+                assert!(x <= n);
+                rng = r1;
+            }
         }
     }
 

@@ -37,7 +37,7 @@ mod stream;
 mod tests;
 
 pub use dist::{Dist, Family};
-pub use draws::{StepBinomial, binomial, multinomial, poisson, thin_to};
+pub use draws::{CachedBinomial, StepBinomial, TabledBinomial, binomial, multinomial, poisson, thin_to};
 pub use spec::ParamSpec;
 pub use step::{growth_per_step, prob_per_step};
 pub use stream::{key_hash, stream};

@@ -5,8 +5,13 @@
 //! It reads no files and prints nothing; results go to a [`Recorder`].
 use crate::error::{Error, Result};
 use crate::model::{Model, Scope};
-use crate::sampling::{self, StepBinomial, WfRng, growth_per_step, key_hash, prob_per_step};
+use crate::sampling::{self, CachedBinomial, TabledBinomial, WfRng, growth_per_step, key_hash, prob_per_step};
+use draws::{CellRates, Draws, Expect, Sample, TransferRates};
+use plan::CellPlan;
 use rand::Rng;
+
+mod draws;
+mod plan;
 
 /// Stochastic runs (random draws) or the deterministic expectation; `stochastic` or
 /// `deterministic` in `meta.json`.
@@ -55,6 +60,9 @@ pub struct Snapshot<'a> {
     pub joiners: &'a [Vec<f64>],
     /// Trainees of each supply route who did not complete.
     pub dropouts: &'a [f64],
+    /// The cells that may have anything to report, ascending: every other cell is zero in
+    /// every field.
+    pub cells: &'a [usize],
 }
 
 /// The flows of one step, per cell.
@@ -88,94 +96,35 @@ pub trait Recorder {
     fn observe_step(&mut self, _step: usize, _headcount: &[f64], _flows: &StepFlows) {}
 }
 
-/// The source of every flow: expectations, or draws from per-cell and per-route streams.
-trait Draws {
-    const STOCHASTIC: bool;
-    fn binomial(&mut self, s: usize, n: f64, p: f64) -> f64;
-    fn step_binomial(&mut self, s: usize, n: f64, b: &StepBinomial) -> f64;
-    fn poisson(&mut self, s: usize, lambda: f64) -> f64;
-    fn multinomial(&mut self, s: usize, n: f64, probs: &[f64], out: &mut [f64]);
-    fn thin(&mut self, s: usize, counts: &[f64], keep: f64, out: &mut [f64]);
-}
-
-struct Expect;
-
-impl Draws for Expect {
-    const STOCHASTIC: bool = false;
-    fn binomial(&mut self, _: usize, n: f64, p: f64) -> f64 {
-        n * p.clamp(0.0, 1.0)
-    }
-    fn step_binomial(&mut self, _: usize, n: f64, b: &StepBinomial) -> f64 {
-        n * b.p
-    }
-    fn poisson(&mut self, _: usize, lambda: f64) -> f64 {
-        lambda.max(0.0)
-    }
-    fn multinomial(&mut self, _: usize, n: f64, probs: &[f64], out: &mut [f64]) {
-        for (o, p) in out.iter_mut().zip(probs) {
-            *o = n * p;
-        }
-    }
-    fn thin(&mut self, _: usize, counts: &[f64], keep: f64, out: &mut [f64]) {
-        let total: f64 = counts.iter().sum();
-        let f = if total > keep { keep / total } else { 1.0 };
-        for (o, c) in out.iter_mut().zip(counts) {
-            *o = c * f;
-        }
-    }
-}
-
-struct Sample<'a> {
-    rngs: &'a mut [WfRng],
-    counts: Vec<u64>,
-    out: Vec<u64>,
-}
-
-impl Draws for Sample<'_> {
-    const STOCHASTIC: bool = true;
-    fn binomial(&mut self, s: usize, n: f64, p: f64) -> f64 {
-        sampling::binomial(&mut self.rngs[s], n as u64, p) as f64
-    }
-    fn step_binomial(&mut self, s: usize, n: f64, b: &StepBinomial) -> f64 {
-        b.sample(&mut self.rngs[s], n as u64) as f64
-    }
-    fn poisson(&mut self, s: usize, lambda: f64) -> f64 {
-        sampling::poisson(&mut self.rngs[s], lambda) as f64
-    }
-    fn multinomial(&mut self, s: usize, n: f64, probs: &[f64], out: &mut [f64]) {
-        self.out.resize(probs.len(), 0);
-        sampling::multinomial(&mut self.rngs[s], n as u64, probs, &mut self.out);
-        for (o, k) in out.iter_mut().zip(&self.out) {
-            *o = *k as f64;
-        }
-    }
-    fn thin(&mut self, s: usize, counts: &[f64], keep: f64, out: &mut [f64]) {
-        self.counts.clear();
-        self.counts.extend(counts.iter().map(|c| *c as u64));
-        self.out.resize(counts.len(), 0);
-        sampling::thin_to(&mut self.rngs[s], &self.counts, keep as u64, &mut self.out);
-        for (o, k) in out.iter_mut().zip(&self.out) {
-            *o = *k as f64;
-        }
-    }
-}
-
 /// Scratch state for running one model; make one per thread and reuse it.
 pub struct Engine<'m> {
     model: &'m Model,
+    plan: CellPlan,
     values: Vec<f64>,
+    /// Each parameter's value as a probability per step, and as a growth rate per step.
+    per_step: Vec<(f64, f64)>,
     rngs: Vec<WfRng>,
     h: Vec<f64>,
     attr: Vec<f64>,
     prog: Vec<f64>,
     growth: Vec<f64>,
-    attr_s: Vec<StepBinomial>,
-    prog_s: Vec<StepBinomial>,
+    /// Annual rates in force in a step, after interventions (scratch of `set_rates`).
+    attr_k: Vec<f64>,
+    prog_k: Vec<f64>,
+    growth_k: Vec<f64>,
+    /// Leaving and progression per step, per class of cells that share them.
+    rates: Vec<CellRates>,
+    /// The class (index into `rates`) of each active cell.
+    rate_class: Vec<u32>,
+    /// Scratch of `set_rates`: the class of each pair of rates.
+    classes: std::collections::HashMap<(u64, u64), u32>,
     growth_s: Vec<f64>,
     trans_s: Vec<f64>,
+    trans_any: Vec<TransferRates>,
     intake: Vec<f64>,
     completion: Vec<f64>,
-    fill_s: Vec<StepBinomial>,
+    /// Per vacancy-fill route, its fill probability per step.
+    fill_s: Vec<TabledBinomial>,
     rings: Vec<Vec<f64>>,
     d0: Vec<f64>,
     gfac: Vec<f64>,
@@ -222,14 +171,12 @@ impl Bank {
         self.dropouts.fill(0.0);
     }
 
-    /// Adds the flows of one step, after it.
-    fn add_step(&mut self, f: &StepFlows) {
-        for (acc, x) in
-            [(&mut self.leavers, &f.leavers), (&mut self.prog, &f.prog_out), (&mut self.trans, &f.trans_out)]
-        {
-            for (a, v) in acc.iter_mut().zip(x) {
-                *a += v;
-            }
+    /// Adds the flows of one step of the cells `active` (no other cell has any), after it.
+    fn add_step(&mut self, f: &StepFlows, active: &[usize]) {
+        for &c in active {
+            self.leavers[c] += f.leavers[c];
+            self.prog[c] += f.prog_out[c];
+            self.trans[c] += f.trans_out[c];
         }
     }
 }
@@ -255,21 +202,29 @@ impl<'m> Engine<'m> {
                 step_banks[k][date % 2] = true;
             }
         }
+        let plan = CellPlan::new(model);
+        let none = CachedBinomial::new(0.0);
         Engine {
             model,
             values: vec![0.0; model.params.len()],
+            per_step: vec![(0.0, 0.0); model.params.len()],
             rngs: Vec::new(),
             h: z(),
             attr: z(),
             prog: z(),
             growth: z(),
-            attr_s: vec![StepBinomial::new(0.0); n],
-            prog_s: vec![StepBinomial::new(0.0); n],
+            attr_k: z(),
+            prog_k: z(),
+            growth_k: z(),
+            rates: Vec::new(),
+            rate_class: vec![0; plan.active.len()],
+            classes: std::collections::HashMap::new(),
             growth_s: z(),
             trans_s: vec![0.0; model.transfer_links.len()],
+            trans_any: vec![TransferRates { any: none }; model.transfer_from.len()],
             intake: vec![0.0; model.routes.len()],
             completion: vec![0.0; model.routes.len()],
-            fill_s: vec![StepBinomial::new(0.0); model.fills.len()],
+            fill_s: vec![TabledBinomial::new(0.0); model.fills.len()],
             rings: model.routes.iter().map(|r| vec![0.0; r.delay]).collect(),
             d0: z(),
             gfac: z(),
@@ -291,6 +246,7 @@ impl<'m> Engine<'m> {
             buf: Vec::new(),
             buf2: Vec::new(),
             rates_change,
+            plan,
         }
     }
 
@@ -315,15 +271,17 @@ impl<'m> Engine<'m> {
             Mode::Deterministic => self.simulate(&mut Expect, run, recorder),
             Mode::Stochastic => {
                 let m = self.model;
-                let n = m.grid.len();
+                let p = &self.plan;
+                // Each cell's streams are keyed by the cell, whichever cells are visited.
                 self.rngs.clear();
-                self.rngs.extend(m.cell_keys.iter().map(|&k| sampling::stream(seed, run, k)));
+                self.rngs.extend(p.active.iter().map(|&c| sampling::stream(seed, run, m.cell_keys[c])));
                 self.rngs.extend(
-                    m.cell_keys.iter().map(|&k| sampling::stream(seed, run, k.rotate_left(29) ^ 0x6869_7265_7374_7265)),
+                    p.fill_cells
+                        .iter()
+                        .map(|&c| sampling::stream(seed, run, m.cell_keys[c].rotate_left(29) ^ 0x6869_7265_7374_7265)),
                 );
                 self.rngs.extend(m.routes.iter().map(|r| sampling::stream(seed, run, r.key)));
                 self.rngs.extend(m.fills.iter().map(|r| sampling::stream(seed, run, r.key)));
-                debug_assert_eq!(self.rngs.len(), 2 * n + m.routes.len() + m.fills.len());
                 let mut rngs = std::mem::take(&mut self.rngs);
                 let mut draws = Sample { rngs: &mut rngs, counts: Vec::new(), out: Vec::new() };
                 let result = self.simulate(&mut draws, run, recorder);
@@ -333,9 +291,23 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// The stream of route `r`.
+    fn route_stream(&self, r: usize) -> usize {
+        self.plan.active.len() + self.plan.fill_cells.len() + r
+    }
+
+    /// The stream of vacancy-fill route `r` (for its cap).
+    fn fill_stream(&self, r: usize) -> usize {
+        self.route_stream(self.model.routes.len()) + r
+    }
+
     fn reset(&mut self) {
         let m = self.model;
         let v = &self.values;
+        let s = m.step_months;
+        for (x, &value) in self.per_step.iter_mut().zip(v) {
+            *x = (prob_per_step(value.clamp(0.0, 1.0), s), growth_per_step(value.max(-1.0), s));
+        }
         self.h.copy_from_slice(&m.h0);
         for c in 0..m.grid.len() {
             self.attr[c] = v[m.attrition[c]];
@@ -364,10 +336,9 @@ impl<'m> Engine<'m> {
     fn fill_pipelines<D: Draws>(&mut self, d: &mut D) {
         let m = self.model;
         let v = &self.values;
-        let n = m.grid.len();
         for (r, route) in m.routes.iter().enumerate() {
+            let s = self.route_stream(r);
             let ring = &mut self.rings[r];
-            let s = 2 * n + r;
             match route.in_training {
                 None => {
                     let mut intake = v[route.intake];
@@ -397,17 +368,22 @@ impl<'m> Engine<'m> {
     }
 
     /// Sets the rates in force during step `k`: base draws changed by interventions, then
-    /// converted from annual to per-step.
+    /// converted from annual to per-step (from each parameter's conversion, made once per run,
+    /// where no intervention changed a cell's rate).
+    #[inline(never)]
     fn set_rates(&mut self, k: usize, run: u64) -> Result<()> {
         let m = self.model;
         let v = &self.values;
         let s = m.step_months;
-        let mut attr = self.attr.clone();
-        let mut prog = self.prog.clone();
-        let mut growth = self.growth.clone();
-        let mut intake: Vec<f64> = m.routes.iter().map(|r| v[r.intake]).collect();
-        let mut completion: Vec<f64> = m.routes.iter().map(|r| v[r.completion]).collect();
-        let mut fill: Vec<f64> = m.fills.iter().map(|r| v[r.fill]).collect();
+        self.attr_k.copy_from_slice(&self.attr);
+        self.prog_k.copy_from_slice(&self.prog);
+        self.growth_k.copy_from_slice(&self.growth);
+        for (r, route) in m.routes.iter().enumerate() {
+            self.intake[r] = v[route.intake];
+            self.completion[r] = v[route.completion];
+        }
+        self.buf.clear();
+        self.buf.extend(m.fills.iter().map(|r| v[r.fill]));
         for iv in &m.interventions {
             let frac = iv.frac[k];
             if frac == 0.0 {
@@ -416,19 +392,37 @@ impl<'m> Engine<'m> {
             let x = v[iv.value];
             let apply = |target: &mut f64| *target = iv.op.apply(*target, x, frac);
             match &iv.scope {
-                Scope::Attrition(cells) => cells.iter().for_each(|&c| apply(&mut attr[c])),
-                Scope::Progression(cells) => cells.iter().for_each(|&c| apply(&mut prog[c])),
-                Scope::Growth(cells) => cells.iter().for_each(|&c| apply(&mut growth[c])),
-                Scope::Intake(r) => apply(&mut intake[*r]),
-                Scope::Completion(r) => apply(&mut completion[*r]),
-                Scope::FillRate(r) => apply(&mut fill[*r]),
+                Scope::Attrition(cells) => cells.iter().for_each(|&c| apply(&mut self.attr_k[c])),
+                Scope::Progression(cells) => cells.iter().for_each(|&c| apply(&mut self.prog_k[c])),
+                Scope::Growth(cells) => cells.iter().for_each(|&c| apply(&mut self.growth_k[c])),
+                Scope::Intake(r) => apply(&mut self.intake[*r]),
+                Scope::Completion(r) => apply(&mut self.completion[*r]),
+                Scope::FillRate(r) => apply(&mut self.buf[*r]),
             }
         }
+        let per_step = &self.per_step;
+        let prob = |x: f64, param: usize| {
+            if x == v[param] { per_step[param].0 } else { prob_per_step(x.clamp(0.0, 1.0), s) }
+        };
+        self.classes.clear();
+        let mut used = 0;
+        for (i, &c) in self.plan.active.iter().enumerate() {
+            let a = prob(self.attr_k[c], m.attrition[c]);
+            let up = if m.grid.next_band(c).is_some() { prob(self.prog_k[c], m.progression[c]) } else { 0.0 };
+            let class = *self.classes.entry((a.to_bits(), up.to_bits())).or_insert_with(|| {
+                if used == self.rates.len() {
+                    self.rates.push(CellRates::new(a, up));
+                } else {
+                    self.rates[used].set(a, up);
+                }
+                used += 1;
+                used as u32 - 1
+            });
+            self.rate_class[i] = class;
+        }
         for c in 0..m.grid.len() {
-            self.attr_s[c] = StepBinomial::new(prob_per_step(attr[c].clamp(0.0, 1.0), s));
-            let up = if m.grid.next_band(c).is_some() { prob_per_step(prog[c].clamp(0.0, 1.0), s) } else { 0.0 };
-            self.prog_s[c] = StepBinomial::new(up);
-            self.growth_s[c] = growth_per_step(growth[c].max(-1.0), s);
+            let (x, param) = (self.growth_k[c], m.growth[c]);
+            self.growth_s[c] = if x == v[param] { per_step[param].1 } else { growth_per_step(x.max(-1.0), s) };
         }
         for (i, &from) in m.transfer_from.iter().enumerate() {
             let links = m.transfer_start[i]..m.transfer_start[i + 1];
@@ -442,23 +436,26 @@ impl<'m> Engine<'m> {
                     g.regions[g.region_of(from)]
                 )));
             }
-            for j in links {
-                self.trans_s[j] = prob_per_step(v[m.transfer_links[j].1].clamp(0.0, 1.0), s);
+            for j in links.clone() {
+                self.trans_s[j] = per_step[m.transfer_links[j].1].0;
             }
+            self.trans_any[i] = TransferRates { any: CachedBinomial::new(self.trans_s[links].iter().sum()) };
         }
-        for (r, x) in intake.iter().enumerate() {
-            self.intake[r] = x.max(0.0);
-            self.completion[r] = completion[r].clamp(0.0, 1.0);
+        for r in 0..m.routes.len() {
+            self.intake[r] = self.intake[r].max(0.0);
+            self.completion[r] = self.completion[r].clamp(0.0, 1.0);
         }
-        for (r, f) in fill.iter().enumerate() {
-            self.fill_s[r] = StepBinomial::new(prob_per_step(f.clamp(0.0, 1.0), s));
+        for (r, f) in self.buf.iter().enumerate() {
+            self.fill_s[r] = TabledBinomial::new(prob_per_step(f.clamp(0.0, 1.0), s));
         }
         Ok(())
     }
 
+    #[inline(never)]
+    /// Demand at the end of step `k` (MODEL.md, phase 5) of the cells that can have any.
     fn compute_demand(&mut self, k: usize) {
         let m = self.model;
-        for c in 0..m.grid.len() {
+        for &c in &self.plan.demand_cells {
             self.demand[c] = self.d0[c] * self.gfac[c];
         }
         for (ch, w) in m.changes.iter().zip(&self.change_w) {
@@ -473,6 +470,7 @@ impl<'m> Engine<'m> {
 
     /// Reports reporting date `date` with the flows of its window, and empties its bank for
     /// the window of `date + 2`.
+    #[inline(never)]
     fn emit(&mut self, date: usize, recorder: &mut dyn Recorder) {
         let bank = &mut self.banks[date % 2];
         recorder.record(
@@ -486,26 +484,130 @@ impl<'m> Engine<'m> {
                 transferred: &bank.trans,
                 joiners: &bank.joiners,
                 dropouts: &bank.dropouts,
+                cells: &self.plan.reported,
             },
         );
         bank.clear();
     }
 
+    /// Phases 1 and 2 of a step: leavers, then progression from the stock after them, applied
+    /// together.
+    #[inline(never)]
+    fn leave_and_progress<D: Draws>(&mut self, d: &mut D) {
+        let m = self.model;
+        let nr = m.grid.locations();
+        let f = &mut self.flows;
+        for (i, &c) in self.plan.active.iter().enumerate() {
+            let h = self.h[c];
+            let (l, u) = if h > 0.0 {
+                d.leave_and_progress(i, h, &mut self.rates[self.rate_class[i] as usize])
+            } else {
+                (0.0, 0.0)
+            };
+            self.h[c] = h - l;
+            f.leavers[c] = l;
+            f.prog_out[c] = u;
+            f.prog_in[c] = 0.0;
+        }
+        for &c in &self.plan.active {
+            let u = f.prog_out[c];
+            if u > 0.0 {
+                self.h[c] -= u;
+                self.h[c + nr] += u;
+                f.prog_in[c + nr] += u;
+            }
+        }
+    }
+
+    /// Phase 3: transfers, one Multinomial per cell on the stock after progression, applied
+    /// together.
+    #[inline(never)]
+    fn transfer<D: Draws>(&mut self, d: &mut D) {
+        let m = self.model;
+        let f = &mut self.flows;
+        for &c in &self.plan.transfer_cells {
+            f.trans_out[c] = 0.0;
+            f.trans_in[c] = 0.0;
+        }
+        for (i, &from) in m.transfer_from.iter().enumerate() {
+            let links = m.transfer_start[i]..m.transfer_start[i + 1];
+            let out = &mut f.transfers[links.clone()];
+            match self.plan.transfer_slot[i] {
+                Some(slot) if self.h[from] > 0.0 => {
+                    d.transfers(slot, self.h[from], &mut self.trans_any[i], &self.trans_s[links], out)
+                }
+                _ => out.fill(0.0),
+            }
+        }
+        for (i, &from) in m.transfer_from.iter().enumerate() {
+            for j in m.transfer_start[i]..m.transfer_start[i + 1] {
+                let (to, moved) = (m.transfer_links[j].0, f.transfers[j]);
+                self.h[from] -= moved;
+                self.h[to] += moved;
+                f.trans_out[from] += moved;
+                f.trans_in[to] += moved;
+            }
+        }
+    }
+
+    /// Phase 4 of step `k`: intakes, pipelines and entrants, counted in the banks `on`.
+    #[inline(never)]
+    fn supply<D: Draws>(&mut self, d: &mut D, k: usize, on: [bool; 2]) {
+        let m = self.model;
+        for route in &m.routes {
+            for &c in &route.entry_cells {
+                self.flows.entrants[c] = 0.0;
+            }
+        }
+        for (r, route) in m.routes.iter().enumerate() {
+            let s = self.route_stream(r);
+            let taken = d.poisson(s, self.intake[r] * route.intake_share[k]);
+            let entering = if route.delay == 0 {
+                taken
+            } else {
+                let slot = k % route.delay;
+                let finishing = std::mem::replace(&mut self.rings[r][slot], taken);
+                let completed = d.binomial(s, finishing, self.completion[r]);
+                for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
+                    bank.dropouts[route.out] += finishing - completed;
+                }
+                completed
+            };
+            if entering > 0.0 {
+                self.buf.resize(route.entry_cells.len(), 0.0);
+                d.multinomial(s, entering, &route.entry_probs, &mut self.buf);
+                for (&c, &e) in route.entry_cells.iter().zip(&self.buf) {
+                    self.h[c] += e;
+                    self.flows.entrants[c] += e;
+                }
+                for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
+                    let joined = &mut bank.joiners[route.out];
+                    for (&c, &e) in route.entry_cells.iter().zip(&self.buf) {
+                        joined[c] += e;
+                    }
+                }
+            }
+        }
+    }
+
     /// Phase 6 of step `k`: vacancy-fill hires into open posts, capped, counted in the banks
     /// `on`.
+    #[inline(never)]
     fn vacancy_fill<D: Draws>(&mut self, d: &mut D, k: usize, on: [bool; 2]) {
         let m = self.model;
-        let n = m.grid.len();
-        let f = &mut self.flows;
-        f.hires.fill(0.0);
+        for &c in &self.plan.fill_cells {
+            self.flows.hires[c] = 0.0;
+        }
         for (r, route) in m.fills.iter().enumerate() {
+            let cells = &self.plan.fill_slots[r];
             self.buf.clear();
-            for &c in &route.cells {
+            let b = &mut self.fill_s[r];
+            for &(c, s) in cells {
                 // Whole open posts: truncation is the floor for positive values, and a
                 // conversion is one instruction where `floor` is a library call.
                 let wanted = self.demand[c] / m.phi[c] - self.h[c];
                 let open = if wanted >= 1.0 && wanted.is_finite() { (wanted as u64) as f64 } else { 0.0 };
-                self.buf.push(if open > 0.0 { d.step_binomial(n + c, open, &self.fill_s[r]) } else { 0.0 });
+                self.buf.push(if open > 0.0 { d.tabled_binomial(s, open, b) } else { 0.0 });
             }
             if let Some(cap) = route.cap_per_step {
                 // Deterministic: the real cap of one step. Stochastic: what is left of the
@@ -521,21 +623,23 @@ impl<'m> Engine<'m> {
                 let wanted: f64 = self.buf.iter().sum();
                 if wanted > budget {
                     self.buf2.resize(self.buf.len(), 0.0);
-                    d.thin(2 * n + m.routes.len() + r, &self.buf, budget, &mut self.buf2);
+                    d.thin(self.fill_stream(r), &self.buf, budget, &mut self.buf2);
                     std::mem::swap(&mut self.buf, &mut self.buf2);
                     self.hired_year[r] += budget;
                 } else {
                     self.hired_year[r] += wanted;
                 }
             }
-            for (&c, &hired) in route.cells.iter().zip(&self.buf) {
+            let [b0, b1] = &mut self.banks;
+            let (j0, j1) = (&mut b0.joiners[route.out], &mut b1.joiners[route.out]);
+            for (&(c, _), &hired) in cells.iter().zip(&self.buf) {
                 self.h[c] += hired;
-                f.hires[c] += hired;
-            }
-            for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
-                let joined = &mut bank.joiners[route.out];
-                for (&c, &hired) in route.cells.iter().zip(&self.buf) {
-                    joined[c] += hired;
+                self.flows.hires[c] += hired;
+                if on[0] {
+                    j0[c] += hired;
+                }
+                if on[1] {
+                    j1[c] += hired;
                 }
             }
         }
@@ -543,8 +647,6 @@ impl<'m> Engine<'m> {
 
     fn simulate<D: Draws>(&mut self, d: &mut D, run: u64, recorder: &mut dyn Recorder) -> Result<()> {
         let m = self.model;
-        let n = m.grid.len();
-        let nr = m.grid.locations();
         self.reset();
         self.fill_pipelines(d);
         self.compute_demand(0);
@@ -555,84 +657,14 @@ impl<'m> Engine<'m> {
                 self.set_rates(k, run)?;
             }
             let on = self.step_banks[k];
-            let f = &mut self.flows;
-            // 1. Leavers.
-            for c in 0..n {
-                let l = if self.h[c] > 0.0 { d.step_binomial(c, self.h[c], &self.attr_s[c]) } else { 0.0 };
-                self.h[c] -= l;
-                f.leavers[c] = l;
-            }
-            // 2. Progression, all cells from the stock after leavers, then applied together.
-            for c in 0..n {
-                f.prog_out[c] = if self.h[c] > 0.0 && self.prog_s[c].p > 0.0 {
-                    d.step_binomial(c, self.h[c], &self.prog_s[c])
-                } else {
-                    0.0
-                };
-                f.prog_in[c] = 0.0;
-            }
-            for c in 0..n {
-                let u = f.prog_out[c];
-                if u > 0.0 {
-                    self.h[c] -= u;
-                    self.h[c + nr] += u;
-                    f.prog_in[c + nr] += u;
-                }
-            }
-            // 3. Transfers: one Multinomial per cell on the stock after progression.
-            f.trans_out.fill(0.0);
-            f.trans_in.fill(0.0);
-            for (i, &from) in m.transfer_from.iter().enumerate() {
-                let links = m.transfer_start[i]..m.transfer_start[i + 1];
-                if self.h[from] > 0.0 {
-                    d.multinomial(from, self.h[from], &self.trans_s[links.clone()], &mut f.transfers[links]);
-                } else {
-                    f.transfers[links].fill(0.0);
-                }
-            }
-            for (i, &from) in m.transfer_from.iter().enumerate() {
-                for j in m.transfer_start[i]..m.transfer_start[i + 1] {
-                    let (to, moved) = (m.transfer_links[j].0, f.transfers[j]);
-                    self.h[from] -= moved;
-                    self.h[to] += moved;
-                    f.trans_out[from] += moved;
-                    f.trans_in[to] += moved;
-                }
-            }
+            // 1 and 2. Leavers, progression.
+            self.leave_and_progress(d);
+            // 3. Transfers.
+            self.transfer(d);
             // 4. Supply routes.
-            f.entrants.fill(0.0);
-            for (r, route) in m.routes.iter().enumerate() {
-                let s = 2 * n + r;
-                let taken = d.poisson(s, self.intake[r] * route.intake_share[k]);
-                let entering = if route.delay == 0 {
-                    taken
-                } else {
-                    let slot = k % route.delay;
-                    let finishing = std::mem::replace(&mut self.rings[r][slot], taken);
-                    let completed = d.binomial(s, finishing, self.completion[r]);
-                    for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
-                        bank.dropouts[route.out] += finishing - completed;
-                    }
-                    completed
-                };
-                if entering > 0.0 {
-                    self.buf.resize(route.entry_cells.len(), 0.0);
-                    d.multinomial(s, entering, &route.entry_probs, &mut self.buf);
-                    for (&c, &e) in route.entry_cells.iter().zip(&self.buf) {
-                        self.h[c] += e;
-                        f.entrants[c] += e;
-                    }
-                    for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
-                        let joined = &mut bank.joiners[route.out];
-                        for (&c, &e) in route.entry_cells.iter().zip(&self.buf) {
-                            joined[c] += e;
-                        }
-                    }
-                }
-            }
+            self.supply(d, k, on);
             // 5. Demand.
-            let _ = f;
-            for c in 0..n {
+            for &c in &self.plan.demand_cells {
                 self.gfac[c] *= 1.0 + self.growth_s[c];
             }
             let reporting = m.report_steps.get(next_report) == Some(&k);
@@ -641,9 +673,8 @@ impl<'m> Engine<'m> {
             }
             // 6. Vacancy-fill recruitment.
             self.vacancy_fill(d, k, on);
-            let f = &self.flows;
             for (bank, _) in self.banks.iter_mut().zip(on).filter(|(_, on)| *on) {
-                bank.add_step(f);
+                bank.add_step(&self.flows, &self.plan.active);
             }
             recorder.observe_step(k, &self.h, &self.flows);
             if reporting {
