@@ -507,8 +507,8 @@ fn every_level_sums_to_the_total_in_every_run() {
             for level in Level::ALL {
                 let n = layout.groups(level).unwrap().len();
                 for run in 0..3 {
-                    let sum: f64 = (0..n).map(|g| set.values[[run, layout.index(d, level, m, g).unwrap()]]).sum();
-                    let t = set.values[[run, total]];
+                    let sum: f64 = (0..n).map(|g| set.values.get(run, layout.index(d, level, m, g).unwrap())).sum();
+                    let t = set.values.get(run, total);
                     assert!((sum - t).abs() < 1e-6 * t.abs().max(1.0), "{level} {m:?} date {d}: {sum} vs {t}");
                 }
             }

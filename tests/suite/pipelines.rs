@@ -38,7 +38,7 @@ fn runs(model: &Model, mode: Mode, n: u64) -> (Layout, RunSet) {
 
 /// A total-level series of run `run` at each reporting date.
 fn series(layout: &Layout, set: &RunSet, metric: &Metric, run: usize) -> Vec<f64> {
-    (0..layout.dates.len()).map(|d| set.values[[run, layout.index(d, Level::Total, metric, 0).unwrap()]]).collect()
+    (0..layout.dates.len()).map(|d| set.values.get(run, layout.index(d, Level::Total, metric, 0).unwrap())).collect()
 }
 
 /// `dropouts:<route 0>` of run `run` at each reporting date.
@@ -47,7 +47,7 @@ fn dropouts(layout: &Layout, set: &RunSet, run: usize) -> Vec<f64> {
     (0..layout.dates.len())
         .map(|d| {
             let i = names.iter().position(|(date, m)| *date == d && m.starts_with("dropouts:")).unwrap();
-            set.values[[run, i]]
+            set.values.get(run, i)
         })
         .collect()
 }
@@ -209,7 +209,11 @@ fn stochastic_means_of_a_steady_state_match_the_deterministic_run() {
         let mean = col.iter().sum::<f64>() / n as f64;
         let var = col.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         let se = (var / n as f64).sqrt();
-        assert!((mean - det.values[[0, i]]).abs() < 5.0 * se, "date {d}: {mean} vs {} (se {se})", det.values[[0, i]]);
+        assert!(
+            (mean - det.values.get(0, i)).abs() < 5.0 * se,
+            "date {d}: {mean} vs {} (se {se})",
+            det.values.get(0, i)
+        );
     }
 }
 

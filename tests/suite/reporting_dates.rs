@@ -30,7 +30,7 @@ fn series(layout: &Layout, set: &RunSet, metric: &Metric, role: Option<usize>, r
         None => (Level::Total, 0),
         Some(r) => (Level::Role, layout.groups(Level::Role).unwrap().iter().position(|g| g.role == Some(r)).unwrap()),
     };
-    (0..layout.dates.len()).map(|d| set.values[[run, layout.index(d, level, metric, group).unwrap()]]).collect()
+    (0..layout.dates.len()).map(|d| set.values.get(run, layout.index(d, level, metric, group).unwrap())).collect()
 }
 
 fn close_all(a: &[f64], b: &[f64]) {

@@ -114,7 +114,7 @@ pub fn per_run_differences(reference: &RunResult, other: &RunResult) -> Result<V
         .into_iter()
         .filter_map(|(key, a)| {
             let b = *theirs.get(&key)?;
-            let (va, vb) = (reference.runs.values.column(a), other.runs.values.column(b));
+            let (va, vb) = (reference.runs.column(a), other.runs.column(b));
             let diff = vb.iter().zip(va.iter()).map(|(b, a)| b - a).collect();
             Some((key, diff))
         })
@@ -220,8 +220,8 @@ pub fn compare_results(results: &[RunResult]) -> Result<Comparison> {
             .map(|entries| {
                 (k > 0).then(|| {
                     let (a, b) = (entries[0], entries[k]);
-                    let va = first.runs.values.column(a.column);
-                    let vb = r.runs.values.column(b.column);
+                    let va = first.runs.column(a.column);
+                    let vb = r.runs.column(b.column);
                     let diff: Vec<f64> = vb.iter().zip(va.iter()).map(|(b, a)| b - a).collect();
                     let st = Stats::of(&diff);
                     let p_gap_smaller = (a.key.metric == "gap_fte").then(|| {

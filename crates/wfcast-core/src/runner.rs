@@ -3,7 +3,7 @@ use crate::engine::{Engine, Mode};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::summary::{Layout, Level, Metric, RunSet, Stats, summarise};
+use crate::summary::{Layout, Level, Metric, RunSet, Stats, Values, summarise};
 use ndarray::Array2;
 use rayon::prelude::*;
 
@@ -12,14 +12,14 @@ use rayon::prelude::*;
 /// `run(engine, run, row)` runs one with an engine of this thread. `progress` is called once
 /// per finished run, from any thread. The one parallel run loop: runs, comparisons and
 /// backtests go through it.
-pub fn run_rows(
+pub fn run_rows<T: Clone + Default + Send + Sync>(
     model: &Model,
     runs: &[u64],
     width: usize,
-    run: impl Fn(&mut Engine<'_>, u64, &mut [f64]) -> Result<()> + Sync,
+    run: impl Fn(&mut Engine<'_>, u64, &mut [T]) -> Result<()> + Sync,
     progress: &(dyn Fn() + Sync),
-) -> Result<Array2<f64>> {
-    let mut values = Array2::zeros((runs.len(), width));
+) -> Result<Array2<T>> {
+    let mut values = Array2::from_elem((runs.len(), width), T::default());
     let slice = values.as_slice_mut().expect("a new array is contiguous");
     slice.par_chunks_mut(width.max(1)).zip(runs.par_iter()).try_for_each_init(
         || Engine::new(model),
@@ -32,9 +32,15 @@ pub fn run_rows(
     Ok(values)
 }
 
+thread_local! {
+    /// A run's row as the recorder fills it, before it is stored compactly.
+    static ROW: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Runs the given run indices of `model` with `seed` in `mode` (any set of indices: run `i`
 /// gives the same row whichever set it is computed in). `progress` is called once per
-/// finished run, from any thread. Uses the current rayon pool.
+/// finished run, from any thread. Uses the current rayon pool. Stochastic rows are kept as
+/// `f32` ([`Values`]).
 pub fn run_set(
     model: &Model,
     layout: &Layout,
@@ -43,13 +49,33 @@ pub fn run_set(
     runs: &[u64],
     progress: &(dyn Fn() + Sync),
 ) -> Result<RunSet> {
-    let values = run_rows(
-        model,
-        runs,
-        layout.width(),
-        |engine, run, row| engine.run(seed, run, mode, &mut layout.recorder(row)),
-        progress,
-    )?;
+    let width = layout.width();
+    let values = match mode {
+        Mode::Deterministic => Values::Exact(run_rows(
+            model,
+            runs,
+            width,
+            |engine, run, row| engine.run(seed, run, mode, &mut layout.recorder(row)),
+            progress,
+        )?),
+        Mode::Stochastic => Values::Compact(run_rows(
+            model,
+            runs,
+            width,
+            |engine, run, compact: &mut [f32]| {
+                ROW.with_borrow_mut(|row| {
+                    row.clear();
+                    row.resize(width, 0.0);
+                    engine.run(seed, run, mode, &mut layout.recorder(row))?;
+                    for (c, x) in compact.iter_mut().zip(row.iter()) {
+                        *c = *x as f32;
+                    }
+                    Ok(())
+                })
+            },
+            progress,
+        )?),
+    };
     let mut sorted: Vec<u64> = runs.to_vec();
     sorted.sort_unstable();
     let set = RunSet { runs: runs.to_vec(), values };
