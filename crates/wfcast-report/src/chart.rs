@@ -52,59 +52,54 @@ use families::supply_demand_families;
 use flows::flows;
 use gaps::{compare_gap_by_role, gap_by_region};
 use heatmap::gap_heatmap;
-use kit::render;
+use kit::{Figure, render};
+use rayon::prelude::*;
 use scenario::{cost, gap_total, supply_demand};
 use std::path::{Path, PathBuf};
 use wfcast_core::error::Result;
 use wfcast_core::results::{Comparison, Results};
 use wfcast_io::export::{self, Exporter, OutputFile};
 
+/// Drawing one chart: the chart's value made from the results (none when its data is
+/// missing), drawn to its files.
+type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>> + Send + Sync + 'a>;
+
+/// The job of drawing the chart `chart()` (if there is one) as `<stem>.png` and `<stem>.svg`.
+fn job<'a, F: Figure>(stem: impl Into<String>, chart: impl Fn() -> Option<F> + Send + Sync + 'a) -> Job<'a> {
+    let stem = stem.into();
+    Box::new(move || chart().map_or(Ok(Vec::new()), |c| render(&c, &stem)))
+}
+
+/// Draws the charts of `jobs` side by side on rayon's threads (each chart alone takes a
+/// noticeable share of a run), and returns their files in the order of `jobs`.
+fn draw_all(jobs: Vec<Job<'_>>) -> Result<Vec<OutputFile>> {
+    let files: Vec<Vec<OutputFile>> = jobs.par_iter().map(|draw| draw()).collect::<Result<_>>()?;
+    Ok(files.concat())
+}
+
 /// Every chart of one scenario, as PNG and SVG: `<stem>.png` and `<stem>.svg` with their
-/// bytes, in the order they are drawn.
+/// bytes, in the order they are listed.
 pub fn scenario_charts(results: &Results) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
-    if let Some(chart) = supply_demand(results, None) {
-        files.extend(render(&chart, "supply_demand_total")?);
-    }
+    let mut jobs = vec![job("supply_demand_total", || supply_demand(results, None))];
     for role in results.roles() {
-        if let Some(chart) = supply_demand(results, Some(&role)) {
-            files.extend(render(&chart, &format!("supply_demand_{}", slug(&role)))?);
-        }
+        jobs.push(job(format!("supply_demand_{}", slug(&role)), move || supply_demand(results, Some(&role))));
     }
-    if let Some(chart) = supply_demand_families(results) {
-        files.extend(render(&chart, FAMILIES_CHART)?);
-    }
-    if let Some(chart) = gap_total(results) {
-        files.extend(render(&chart, "gap_total")?);
-    }
-    if let Some(chart) = gap_heatmap(results) {
-        files.extend(render(&chart, "gap_heatmap")?);
-    }
-    if let Some(chart) = gap_by_region(results) {
-        files.extend(render(&chart, GAP_BY_REGION_CHART)?);
-    }
-    if let Some(chart) = flows(results) {
-        files.extend(render(&chart, "flows")?);
-    }
-    if let Some(chart) = cost(results) {
-        files.extend(render(&chart, "cost")?);
-    }
-    Ok(files)
+    jobs.push(job(FAMILIES_CHART, || supply_demand_families(results)));
+    jobs.push(job("gap_total", || gap_total(results)));
+    jobs.push(job("gap_heatmap", || gap_heatmap(results)));
+    jobs.push(job(GAP_BY_REGION_CHART, || gap_by_region(results)));
+    jobs.push(job("flows", || flows(results)));
+    jobs.push(job("cost", || cost(results)));
+    draw_all(jobs)
 }
 
 /// The charts of a comparison, as PNG and SVG (see [`scenario_charts`]).
 pub fn comparison_charts(comparison: &Comparison) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
-    if let Some(chart) = compare_gap(comparison) {
-        files.extend(render(&chart, "compare_gap")?);
-    }
-    if let Some(chart) = compare_gap_by_role(comparison) {
-        files.extend(render(&chart, "compare_gap_by_role")?);
-    }
-    if let Some(chart) = compare_difference(comparison) {
-        files.extend(render(&chart, "compare_difference")?);
-    }
-    Ok(files)
+    draw_all(vec![
+        job("compare_gap", || compare_gap(comparison)),
+        job("compare_gap_by_role", || compare_gap_by_role(comparison)),
+        job("compare_difference", || compare_difference(comparison)),
+    ])
 }
 
 /// Writes every chart of one scenario into `dir` (a `charts` folder, which must exist), as PNG
