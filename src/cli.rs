@@ -241,6 +241,18 @@ pub enum Action {
     Aggregate(Vec<PathBuf>, AggregateOptions, PathBuf),
 }
 
+impl Action {
+    /// The worker threads the command asked for (`--threads`; all cores when `None`): the
+    /// whole command, its runs and the drawing of its outputs, keeps to them.
+    pub fn threads(&self) -> Option<usize> {
+        match self {
+            Action::Run(cmd, _) | Action::Compare(cmd, _) => cmd.options.threads,
+            Action::Backtest(cmd, _) => cmd.threads,
+            _ => None,
+        }
+    }
+}
+
 fn bad(flag: &str, msg: String) -> Error {
     Error::input("", format!("--{flag}"), msg)
 }

@@ -8,7 +8,22 @@ use wfcast_toolkit as toolkit;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let result = cli.into_action().and_then(|action| match action {
+    let result = cli.into_action().and_then(|action| {
+        let threads = action.threads();
+        wfcast_core::runner::with_threads(threads, move || act(action))?
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+/// Carries out `action`, printing what it made.
+fn act(action: cli::Action) -> wfcast_core::error::Result<()> {
+    match action {
         cli::Action::Run(cmd, quiet) => commands::run(&cmd, |result, dir| {
             if !quiet {
                 println!("{}", wfcast_report::terminal::headline_table(result));
@@ -65,12 +80,5 @@ fn main() -> ExitCode {
                 cmd.flows.display()
             );
         }),
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(e.exit_code() as u8)
-        }
     }
 }

@@ -3,7 +3,6 @@ use super::file_hash;
 use std::path::PathBuf;
 use wfcast_core::backtest::{self, Backtest, BacktestOptions};
 use wfcast_core::error::Result;
-use wfcast_core::runner;
 use wfcast_report::{folder, report};
 
 /// Options of `wfcast backtest`.
@@ -29,7 +28,8 @@ pub fn backtest(cmd: &BacktestCommand) -> Result<(Backtest, PathBuf)> {
     let history = wfcast_io::history::load(&cmd.history, cmd.flows.as_deref())?;
     super::print_warnings(None, &history.warnings);
     let files = (file_hash(&cmd.history)?, cmd.flows.as_deref().map(file_hash).transpose()?);
-    let bt = runner::with_threads(cmd.threads, || backtest::backtest(&history, files, &cmd.options))??;
+    // On the command's threads (`BacktestCommand::threads`, set up by the binary).
+    let bt = backtest::backtest(&history, files, &cmd.options)?;
     let dir = folder::write_backtest(&bt, &cmd.history, &cmd.out)?;
     if cmd.report {
         report::write_report(&dir)?;

@@ -60,14 +60,11 @@ pub fn run(cmd: &RunCommand, mut on_done: impl FnMut(&RunResult, &Path)) -> Resu
         bar.set_message(p.scenario.name.clone());
         let result = runner::run_scenario(&p.scenario, &p.model, p.baseline_sha256.clone(), &cmd.options, &tick)?;
         bar.finish_and_clear();
-        // The outputs are made on as many threads as the run (the charts are drawn side by side).
-        let dir = runner::with_threads(cmd.options.threads, || {
-            let mut exporters = folder::scenario_exporters();
-            if cmd.xlsx {
-                exporters.push(Box::new(xlsx::ResultsXlsx));
-            }
-            export::write_all(&Results::of(&result), &cmd.out, &exporters)
-        })??;
+        let mut exporters = folder::scenario_exporters();
+        if cmd.xlsx {
+            exporters.push(Box::new(xlsx::ResultsXlsx));
+        }
+        let dir = export::write_all(&Results::of(&result), &cmd.out, &exporters)?;
         if cmd.report {
             report::write_report(&dir)?;
         }

@@ -3,7 +3,7 @@
 use super::axis::*;
 use super::fan::*;
 use super::kit::*;
-use super::slug;
+use super::{draw_all, job, slug};
 use crate::format::{self, month_label, thousands};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -25,13 +25,13 @@ pub fn write_backtest_charts(results: &BacktestResults, dir: &Path) -> Result<Ve
 
 /// The charts of a backtest, as PNG and SVG, named as [`write_backtest_charts`] writes them.
 pub fn backtest_charts(results: &BacktestResults) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
-    for series in results.series() {
-        if let Some(chart) = backtest_chart(results, series) {
-            files.extend(render(&chart, &backtest_stem(series))?);
-        }
-    }
-    Ok(files)
+    draw_all(
+        results
+            .series()
+            .into_iter()
+            .map(|series| job(backtest_stem(series), move || backtest_chart(results, series)))
+            .collect(),
+    )
 }
 
 /// The file stem of a backtest series' chart: `backtest_total` for [`TOTAL`], else
